@@ -1,0 +1,160 @@
+//! The flavour's build environment: a clean cross environment for the
+//! rumprun triplet, as Debian's cross flavours set one up (host build
+//! flags, hardening and `PKG_CONFIG_PATH` are not inherited).
+
+use crate::env::Env;
+use crate::location::InputError;
+use std::path::Path;
+
+/// Build-flag variables dpkg-buildflags may export; the flavour sets the
+/// first four itself and removes the rest.
+const UNSET_FLAGS: &[&str] = &[
+    "ASFLAGS",
+    "DFLAGS",
+    "FCFLAGS",
+    "FFLAGS",
+    "GCJFLAGS",
+    "OBJCFLAGS",
+    "OBJCXXFLAGS",
+    "PKG_CONFIG_PATH",
+    "PKG_CONFIG_SYSROOT_DIR",
+    "LIBRARY_PATH",
+    "CPATH",
+    "C_INCLUDE_PATH",
+    "CPLUS_INCLUDE_PATH",
+    "DEB_CFLAGS_APPEND",
+    "DEB_CPPFLAGS_APPEND",
+    "DEB_CXXFLAGS_APPEND",
+    "DEB_LDFLAGS_APPEND",
+    "DEB_BUILD_MAINT_OPTIONS",
+];
+
+/// The variables the flavour's build commands run with, in a fixed order:
+/// `Some` to set, `None` to remove.
+pub fn flavour_environment(triplet: &str, env: &Env) -> Vec<(String, Option<String>)> {
+    let set = |k: &str, v: String| (k.to_string(), Some(v));
+    let tool = |t: &str| format!("{triplet}-{t}");
+    let opt = if env.build_option("noopt").is_some() {
+        "-O0"
+    } else {
+        "-O2"
+    };
+    let join =
+        |base: String, extra: Option<&str>| match extra.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(e) => format!("{base} {e}"),
+            None => base,
+        };
+    let cflags = join(format!("{opt} -g"), env.get("RUMPRUN_CFLAGS"));
+    let ldflags = join(String::new(), env.get("RUMPRUN_LDFLAGS"));
+    let strip = if env.build_option("nostrip").is_some() {
+        ":".to_string()
+    } else {
+        tool("strip")
+    };
+    let mut vars = vec![
+        set("CC", tool("gcc")),
+        set("CXX", tool("g++")),
+        set("CPP", format!("{} -E", tool("gcc"))),
+        set("AR", tool("ar")),
+        set("RANLIB", tool("ranlib")),
+        set("NM", tool("nm")),
+        set("LD", tool("ld")),
+        set("OBJCOPY", tool("objcopy")),
+        set("STRIP", strip),
+        set("CFLAGS", cflags.clone()),
+        set("CXXFLAGS", cflags),
+        set("CPPFLAGS", String::new()),
+        set("LDFLAGS", ldflags),
+        set(
+            "PKG_CONFIG_LIBDIR",
+            format!("/usr/{triplet}/lib/pkgconfig:/usr/{triplet}/share/pkgconfig"),
+        ),
+        // Keeps dh_auto_* from exporting dpkg-buildflags' host flags.
+        set("DH_INTERNAL_BUILDFLAGS", "1".into()),
+    ];
+    if let Some(dir) = env.get("RUMPRUN_TOOLCHAIN").filter(|d| !d.is_empty()) {
+        let path = env.get("PATH").unwrap_or("/usr/bin:/bin");
+        vars.push(set(
+            "PATH",
+            format!("{}:{path}", Path::new(dir).join("bin").display()),
+        ));
+    }
+    vars.extend(UNSET_FLAGS.iter().map(|k| (k.to_string(), None)));
+    vars
+}
+
+/// How many jobs `DEB_BUILD_OPTIONS=parallel=N` allows (1 without it).
+pub fn parallel_jobs(env: &Env) -> Result<u32, InputError> {
+    match env.build_option("parallel") {
+        None => Ok(1),
+        Some(value) => value
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| {
+                InputError::about(
+                    Path::new("DEB_BUILD_OPTIONS"),
+                    format!(
+                        "parallel={} is not a positive number of jobs",
+                        value.unwrap_or("")
+                    ),
+                    "write parallel=N with N >= 1, e.g. DEB_BUILD_OPTIONS=parallel=4",
+                )
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get<'a>(vars: &'a [(String, Option<String>)], k: &str) -> Option<&'a Option<String>> {
+        vars.iter().find(|(n, _)| n == k).map(|(_, v)| v)
+    }
+
+    #[test]
+    fn clean_cross_environment() {
+        let env = Env::from_pairs([
+            ("CFLAGS", "-fstack-protector-strong"),
+            ("RUMPRUN_CFLAGS", "-fcommon"),
+        ]);
+        let vars = flavour_environment("x86_64-rumprun-netbsd", &env);
+        assert_eq!(
+            get(&vars, "CC"),
+            Some(&Some("x86_64-rumprun-netbsd-gcc".into()))
+        );
+        assert_eq!(get(&vars, "CFLAGS"), Some(&Some("-O2 -g -fcommon".into())));
+        assert_eq!(get(&vars, "PKG_CONFIG_PATH"), Some(&None));
+        assert_eq!(
+            get(&vars, "STRIP"),
+            Some(&Some("x86_64-rumprun-netbsd-strip".into()))
+        );
+        assert_eq!(get(&vars, "PATH"), None);
+    }
+
+    #[test]
+    fn build_options_and_toolchain_dir() {
+        let env = Env::from_pairs([
+            ("DEB_BUILD_OPTIONS", "noopt nostrip"),
+            ("RUMPRUN_TOOLCHAIN", "/opt/rr"),
+            ("PATH", "/usr/bin"),
+        ]);
+        let vars = flavour_environment("i486-rumprun-netbsdelf", &env);
+        assert_eq!(get(&vars, "CFLAGS"), Some(&Some("-O0 -g".into())));
+        assert_eq!(get(&vars, "STRIP"), Some(&Some(":".into())));
+        assert_eq!(
+            get(&vars, "PATH"),
+            Some(&Some("/opt/rr/bin:/usr/bin".into()))
+        );
+    }
+
+    #[test]
+    fn parallel_jobs_from_build_options() {
+        assert_eq!(parallel_jobs(&Env::default()), Ok(1));
+        assert_eq!(
+            parallel_jobs(&Env::from_pairs([("DEB_BUILD_OPTIONS", "parallel=3")])),
+            Ok(3)
+        );
+        assert!(parallel_jobs(&Env::from_pairs([("DEB_BUILD_OPTIONS", "parallel=x")])).is_err());
+        assert!(parallel_jobs(&Env::from_pairs([("DEB_BUILD_OPTIONS", "parallel=0")])).is_err());
+    }
+}

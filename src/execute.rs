@@ -1,0 +1,84 @@
+//! The executor: the only code that acts on a [`Plan`]. It runs commands,
+//! writes files atomically (temporary file, then rename) and removes trees.
+
+use crate::plan::{Command, Plan, Step};
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::Path;
+
+/// Runs every step of `plan` in order, stopping at the first failure.
+pub fn execute(plan: &Plan) -> Result<()> {
+    for step in &plan.steps {
+        match step {
+            Step::Run(c) => run(c)?,
+            Step::Write { path, contents } => write_atomically(path, contents.as_bytes())?,
+            Step::AppendLine { path, line } => {
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .with_context(|| format!("cannot open {} for appending", path.display()))?;
+                writeln!(f, "{line}")
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            Step::RemoveTree(p) => match std::fs::remove_dir_all(p) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {}", p.display()));
+                }
+                _ => {}
+            },
+        }
+    }
+    Ok(())
+}
+
+fn run(c: &Command) -> Result<()> {
+    let Some((program, args)) = c.argv.split_first() else {
+        bail!("empty command in plan");
+    };
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args);
+    for (k, v) in &c.env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    if let Some(cwd) = &c.cwd {
+        cmd.current_dir(cwd);
+    }
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot run {program}"))?;
+    if !status.success() {
+        bail!(
+            "{c} returned exit code {}",
+            status.code().map_or("(signal)".into(), |c| c.to_string())
+        );
+    }
+    Ok(())
+}
+
+/// Writes `contents` to `path` through a temporary file in the same
+/// directory and a rename, so that `path` is either old or new, never half.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.dh-rumprun.{}", std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.with_context(|| format!("cannot write {}", path.display()))
+}

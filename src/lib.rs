@@ -1,0 +1,25 @@
+//! dh-rumprun: a debhelper sequence add-on and maintainer tool that builds
+//! the Rumprun unikernel flavour of a Debian source package from the same
+//! source as its native packages.
+//!
+//! The functional core computes plans ([`plan::Plan`]) from the control
+//! file, the options and the environment; [`execute`] is the thin shell
+//! that acts on them.
+
+pub mod arch;
+pub mod build_env;
+pub mod cli;
+pub mod control;
+pub mod dh_options;
+pub mod env;
+pub mod execute;
+pub mod flavour;
+pub mod location;
+pub mod manual;
+pub mod plan;
+pub mod profiles;
+pub mod selection;
+pub mod stages;
+
+/// The version of dh-rumprun.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,157 @@
+//! What a stage will do, as a plain value: commands with their environment
+//! and working directory, files to write, trees to remove. Stages build a
+//! [`Plan`] with pure functions; `--no-act` and `-v` print it; the
+//! executor in [`crate::execute`] is the only code that acts on it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One thing a stage does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Run a command.
+    Run(Command),
+    /// Write a file whole (atomically: temporary file, then rename).
+    Write {
+        /// Where.
+        path: PathBuf,
+        /// The whole new content.
+        contents: String,
+    },
+    /// Append a line to a file, creating it (the debhelper log).
+    AppendLine {
+        /// Where.
+        path: PathBuf,
+        /// The line, without its newline.
+        line: String,
+    },
+    /// Remove a directory tree if it exists.
+    RemoveTree(PathBuf),
+}
+
+/// A command to run: argv, changes to the environment, working directory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Command {
+    /// The program and its arguments.
+    pub argv: Vec<String>,
+    /// Variables to set (`Some`) or unset (`None`), in order.
+    pub env: Vec<(String, Option<String>)>,
+    /// The working directory, when not the package's top directory.
+    pub cwd: Option<PathBuf>,
+}
+
+/// Everything a stage does, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    /// The steps.
+    pub steps: Vec<Step>,
+}
+
+/// Quotes `word` for a POSIX shell when it needs quoting.
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=+,@%^".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+impl fmt::Display for Command {
+    /// The command as a shell line, the way debhelper prints what it runs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(cwd) = &self.cwd {
+            write!(f, "cd {} && ", shell_quote(&cwd.to_string_lossy()))?;
+        }
+        let unset: Vec<&str> = self
+            .env
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.as_str())
+            .collect();
+        if !unset.is_empty() {
+            write!(f, "env")?;
+            for k in &unset {
+                write!(f, " -u {k}")?;
+            }
+            write!(f, " ")?;
+        }
+        for (k, v) in &self.env {
+            if let Some(v) = v {
+                write!(f, "{k}={} ", shell_quote(v))?;
+            }
+        }
+        let words: Vec<String> = self.argv.iter().map(|w| shell_quote(w)).collect();
+        write!(f, "{}", words.join(" "))
+    }
+}
+
+impl fmt::Display for Step {
+    /// The step as a shell line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Run(c) => write!(f, "{c}"),
+            Step::Write { path, contents } => {
+                let lines = contents.lines().count();
+                write!(
+                    f,
+                    "write {} ({lines} line{})",
+                    shell_quote(&path.to_string_lossy()),
+                    if lines == 1 { "" } else { "s" }
+                )
+            }
+            Step::AppendLine { path, line } => {
+                write!(
+                    f,
+                    "echo {} >> {}",
+                    shell_quote(line),
+                    shell_quote(&path.to_string_lossy())
+                )
+            }
+            Step::RemoveTree(p) => write!(f, "rm -rf {}", shell_quote(&p.to_string_lossy())),
+        }
+    }
+}
+
+impl fmt::Display for Plan {
+    /// One line per step, each indented with a tab as dh prints commands.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for step in &self.steps {
+            writeln!(f, "\t{step}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_like_a_shell_line() {
+        let c = Command {
+            argv: vec![
+                "dh_auto_configure".into(),
+                "--".into(),
+                "--with-x=a b".into(),
+            ],
+            env: vec![
+                ("CC".into(), Some("x86_64-rumprun-netbsd-gcc".into())),
+                ("PKG_CONFIG_PATH".into(), None),
+            ],
+            cwd: Some("debian/.debhelper/rumprun".into()),
+        };
+        assert_eq!(
+            c.to_string(),
+            "cd debian/.debhelper/rumprun && env -u PKG_CONFIG_PATH CC=x86_64-rumprun-netbsd-gcc dh_auto_configure -- '--with-x=a b'"
+        );
+        let plan = Plan {
+            steps: vec![Step::RemoveTree("debian/x y".into()), Step::Run(c)],
+        };
+        assert!(plan.to_string().starts_with("\trm -rf 'debian/x y'\n\tcd "));
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}
