@@ -277,7 +277,10 @@ pub fn context(
                 "host architecture {host} has no rumprun toolchain (flavour {})",
                 acted_flavours[0].package
             ),
-            "limit the flavour's Architecture to amd64 i386 armhf armel arm64, or build with the pkg.SRC.norumprun profile",
+            format!(
+                "limit the flavour's Architecture to amd64 i386 armhf armel arm64, or build with the profile pkg.{}.norumprun",
+                control.source.folded("Source").unwrap_or_default()
+            ),
         )));
     };
     let ctx = Context {
@@ -298,7 +301,7 @@ pub fn context(
 pub fn main(stage: Stage, args: &[String]) -> i32 {
     let env = Env::capture();
     let tool = stage.command();
-    let result = context(stage, args, env, Path::new("."));
+    let result = context(stage, args, env, Path::new(""));
     let (ctx, warnings) = match result {
         Ok(Some(found)) => found,
         Ok(None) => return 0,

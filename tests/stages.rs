@@ -1,0 +1,310 @@
+//! The stage commands as a maintainer runs them: the built binaries in a
+//! source tree, their output under `--no-act`, their errors on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A scratch source tree with a `bin/` of stage commands (symlinks to the
+/// multi-call binary, as the package installs them).
+struct Tree {
+    dir: PathBuf,
+}
+
+impl Tree {
+    fn new(name: &str, control: &[u8]) -> Tree {
+        let dir =
+            std::env::temp_dir().join(format!("dh-rumprun-stages-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("debian")).expect("mkdir");
+        std::fs::create_dir_all(dir.join("bin")).expect("mkdir");
+        std::fs::write(dir.join("debian/control"), control).expect("write control");
+        for stage in ["configure", "build", "test", "install", "clean"] {
+            std::os::unix::fs::symlink(
+                env!("CARGO_BIN_EXE_dh_rumprun"),
+                dir.join(format!("bin/dh_rumprun_{stage}")),
+            )
+            .expect("symlink");
+        }
+        std::os::unix::fs::symlink(
+            env!("CARGO_BIN_EXE_dh_rumprun_substvars"),
+            dir.join("bin/dh_rumprun_substvars"),
+        )
+        .expect("symlink");
+        Tree { dir }
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        std::fs::write(self.dir.join(path), text).expect("write");
+    }
+
+    fn path(&self, path: &str) -> PathBuf {
+        self.dir.join(path)
+    }
+
+    fn run(&self, stage: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(self.dir.join(format!("bin/dh_rumprun_{stage}")));
+        cmd.args(args).current_dir(&self.dir).env_clear();
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DEB_HOST_ARCH", "amd64");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().expect("run stage")
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const CONTROL: &str = "Source: hello
+Build-Depends: debhelper-compat (= 13), dh-sequence-rumprun
+
+Package: hello
+Architecture: any
+
+Package: hello-doc
+Architecture: all
+
+Package: hello-rumprun
+Architecture: any
+Build-Profiles: <!pkg.hello.norumprun>
+";
+
+fn hello() -> Tree {
+    let t = Tree::new("hello", CONTROL.as_bytes());
+    t.write("debian/hello-rumprun.rumprun", "# defaults\n");
+    t
+}
+
+#[test]
+fn configure_prints_its_plan_with_tab_and_passes_arguments() {
+    let t = hello();
+    let o = t.run(
+        "configure",
+        &[
+            "--no-act",
+            "-O--buildsystem=cmake",
+            "-O--frobnicate",
+            "--",
+            "-DFOO=1",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(lines[0].starts_with('\t'), "{out}");
+    assert!(lines[0].contains("CC=x86_64-rumprun-netbsd-gcc "), "{out}");
+    assert!(lines[0].contains("-u PKG_CONFIG_PATH"), "{out}");
+    assert!(
+        lines[0].ends_with(
+            "dh_auto_configure --builddirectory=debian/.debhelper/rumprun/build --buildsystem=cmake -- -DFOO=1"
+        ),
+        "{out}"
+    );
+    assert!(
+        !t.path("debian/.debhelper").exists(),
+        "--no-act wrote something"
+    );
+}
+
+#[test]
+fn nothing_to_do_is_silent() {
+    let t = hello();
+    for (args, env) in [
+        (vec!["-i", "-v"], vec![]),
+        (vec!["-Nhello-rumprun", "-v"], vec![]),
+        (
+            vec!["-v"],
+            vec![("DEB_BUILD_PROFILES", "pkg.hello.norumprun")],
+        ),
+        (vec!["-phello", "-v"], vec![]),
+    ] {
+        let o = t.run("build", &args, &env);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{args:?}");
+        assert_eq!(stderr(&o), "", "{args:?}");
+    }
+}
+
+#[test]
+fn dh_verbose_and_options_from_the_environment() {
+    let t = hello();
+    let o = t.run("clean", &[], &[("DH_VERBOSE", "1"), ("DH_NO_ACT", "1")]);
+    assert_eq!(stdout(&o), "\trm -rf debian/.debhelper/rumprun\n");
+    let o = t.run("clean", &["--no-act"], &[("DH_INTERNAL_OPTIONS", "-i")]);
+    assert_eq!(stdout(&o), "", "dh asked for arch:all packages only");
+    let o = t.run("clean", &["--no-act"], &[("DH_OPTIONS", "-Nhello-rumprun")]);
+    assert_eq!(stdout(&o), "");
+    let o = t.run(
+        "build",
+        &["--no-act", "--max-parallel=2"],
+        &[("DEB_BUILD_OPTIONS", "parallel=4")],
+    );
+    assert!(stdout(&o).contains(
+        "dh_auto_build --builddirectory=debian/.debhelper/rumprun/build --max-parallel=2"
+    ));
+}
+
+#[test]
+fn override_runs_log_the_command_for_remaining_packages() {
+    let t = hello();
+    let o = t.run(
+        "test",
+        &["--no-act"],
+        &[("DH_INTERNAL_OVERRIDE", "dh_rumprun_test")],
+    );
+    assert_eq!(
+        stdout(&o),
+        "\techo dh_rumprun_test >> debian/hello.debhelper.log\n\techo dh_rumprun_test >> debian/hello-doc.debhelper.log\n\techo dh_rumprun_test >> debian/hello-rumprun.debhelper.log\n"
+    );
+    t.write("debian/hello-rumprun.debhelper.log", "dh_rumprun_test\n");
+    let o = t.run("test", &["--no-act", "--remaining-packages"], &[]);
+    assert_eq!(stdout(&o), "", "already logged");
+    let o = t.run("test", &["--no-act"], &[("DEB_BUILD_OPTIONS", "nocheck")]);
+    assert!(o.status.success());
+}
+
+#[test]
+fn substvars_writes_both_variables_idempotently() {
+    let t = hello();
+    t.write("debian/hello-rumprun.substvars", "misc:Depends=\n");
+    for _ in 0..2 {
+        let o = t.run("substvars", &[], &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(
+            std::fs::read_to_string(t.path("debian/hello-rumprun.substvars")).expect("written"),
+            "misc:Depends=\nrumprun:Static-Built-Using=\nrumprun:Built-Using=\n"
+        );
+    }
+    assert!(
+        !t.path("debian/hello.substvars").exists(),
+        "native package untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(t.path("debian"))
+        .expect("ls")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_flavour_without_its_rumprun_file_is_an_error_in_every_stage() {
+    let t = Tree::new("nomarker", CONTROL.as_bytes());
+    for stage in ["configure", "substvars"] {
+        let o = t.run(stage, &["--no-act"], &[]);
+        assert_eq!(o.status.code(), Some(255));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "dh_rumprun_{stage}: error: debian/control:10: flavour package hello-rumprun has no debian/hello-rumprun.rumprun, so dh skips the rumprun stages for it; create debian/hello-rumprun.rumprun (comments only is fine: it then uses the defaults)\n"
+            )
+        );
+    }
+    t.write("debian/rumprun", "");
+    let o = t.run("configure", &["--no-act"], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(255),
+        "debian/rumprun belongs to the first package only"
+    );
+}
+
+#[test]
+fn usage_errors_and_help() {
+    let t = hello();
+    let o = t.run("install", &["--frobnicate"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "dh_rumprun_install: error: unknown option --frobnicate; see dh_rumprun_install --help\n"
+    );
+    let o = t.run("install", &["stray"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = t.run("install", &["-pnosuch"], &[]);
+    assert_eq!(o.status.code(), Some(255));
+    assert!(stderr(&o).contains("requested unknown package nosuch via -p/--package; name one of: hello hello-doc hello-rumprun"));
+    let o = t.run("install", &["--help"], &[]);
+    assert!(o.status.success());
+    assert!(
+        stdout(&o).starts_with("dh_rumprun_install - install the rumprun flavour of a package\n")
+    );
+}
+
+#[test]
+fn unsupported_host_architecture_only_matters_when_the_flavour_is_built() {
+    let t = hello();
+    let o = t.run("configure", &["--no-act"], &[("DEB_HOST_ARCH", "s390x")]);
+    assert_eq!(o.status.code(), Some(255));
+    assert!(
+        stderr(&o).contains("debian/control:10: host architecture s390x has no rumprun toolchain"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("pkg.hello.norumprun"));
+    let restricted = CONTROL.replace(
+        "Package: hello-rumprun\nArchitecture: any",
+        "Package: hello-rumprun\nArchitecture: amd64 i386",
+    );
+    let t = Tree::new("restricted", restricted.as_bytes());
+    t.write("debian/hello-rumprun.rumprun", "");
+    let o = t.run("configure", &["--no-act"], &[("DEB_HOST_ARCH", "s390x")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+}
+
+/// Every case of `fixtures/bad-control/`: one line naming file:line and the fix, non-zero, no panic.
+#[test]
+fn malformed_control_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad-control");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let control = std::fs::read(case.join("control")).expect("control");
+        let expected = std::fs::read_to_string(case.join("expected")).expect("expected");
+        let t = Tree::new(&name, &control);
+        let o = t.run("substvars", &["--no-act"], &[]);
+        let err = stderr(&o);
+        let want = format!("dh_rumprun_substvars: error: {}", expected.trim_end());
+        let ok = !o.status.success()
+            && err.lines().count() == 1
+            && err.starts_with(&want)
+            && err[want.len()..].contains("; ")
+            && !err.contains("panicked");
+        if !ok {
+            failures.push(format!(
+                "{name}: status {:?}, stderr {err:?}, want prefix {want:?}",
+                o.status.code()
+            ));
+        }
+        assert_eq!(
+            std::fs::read(t.path("debian/control")).expect("control"),
+            control,
+            "{name}: control changed"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
