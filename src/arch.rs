@@ -124,18 +124,28 @@ fn table_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
 /// The host architecture dh would use: `$DEB_HOST_ARCH` when set and not empty,
 /// else what `dpkg-architecture -qDEB_HOST_ARCH` says (as `Dh_Lib::hostarch`).
 pub fn host_arch(deb_host_arch: Option<&str>) -> Result<String, InputError> {
-    if let Some(a) = deb_host_arch.filter(|a| !a.is_empty()) {
+    dpkg_architecture("DEB_HOST_ARCH", deb_host_arch)
+}
+
+/// The target architecture for `X-DH-Build-For-Type: target` packages:
+/// `$DEB_TARGET_ARCH` when set and not empty, else what dpkg-architecture says.
+pub fn target_arch(deb_target_arch: Option<&str>) -> Result<String, InputError> {
+    dpkg_architecture("DEB_TARGET_ARCH", deb_target_arch)
+}
+
+fn dpkg_architecture(variable: &str, value: Option<&str>) -> Result<String, InputError> {
+    if let Some(a) = value.filter(|a| !a.is_empty()) {
         return Ok(a.to_string());
     }
     let fail = |why: String| {
         InputError::about(
-            Path::new("DEB_HOST_ARCH"),
-            format!("cannot tell the host architecture: {why}"),
-            "set DEB_HOST_ARCH or install dpkg-dev",
+            Path::new(variable),
+            format!("cannot tell {variable}: {why}"),
+            format!("set {variable} or install dpkg-dev"),
         )
     };
     let out = std::process::Command::new("dpkg-architecture")
-        .arg("-qDEB_HOST_ARCH")
+        .arg(format!("-q{variable}"))
         .output()
         .map_err(|e| fail(format!("dpkg-architecture: {e}")))?;
     if !out.status.success() {

@@ -217,12 +217,15 @@ impl Package {
                     path,
                     f.line,
                     format!("Build-Profiles of {name}: {}", e.0),
-                    "write it as <profile ...> groups, e.g. \"Build-Profiles: <!pkg.src.norumprun>\"",
+                    "write it as <profile ...> groups separated by spaces, e.g. \"Build-Profiles: <!pkg.src.norumprun>\"",
                 )
             })?),
         };
         Ok(Package {
-            architecture: stanza.folded("Architecture").unwrap_or_default(),
+            architecture: stanza
+                .field("Architecture")
+                .map(|f| debhelper_fold(&f.value))
+                .unwrap_or_default(),
             name,
             build_profiles,
             stanza,
@@ -233,6 +236,24 @@ impl Package {
     pub fn is_arch_all(&self) -> bool {
         self.architecture == "all"
     }
+}
+
+/// A field value as `Dh_Lib::_parse_debian_control` reads it: each
+/// continuation line loses one leading `.`, white space is folded.
+fn debhelper_fold(value: &str) -> String {
+    value
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                l
+            } else {
+                l.strip_prefix('.').unwrap_or(l)
+            }
+        })
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Package names as debhelper accepts them: `[a-z0-9][-+.a-z0-9]+`.

@@ -1,7 +1,7 @@
 //! The debhelper option contract (`debhelper(7)`, `Dh_Getopt.pm`), shared by
 //! every stage: options from `DH_INTERNAL_OPTIONS`, `DH_OPTIONS` and the
 //! command line, `-O` options that are ignored when unknown, bundled short
-//! options, long-option abbreviations from compat 13 on, and the arguments
+//! options, long-option abbreviations up to compat 12, and the arguments
 //! after `--` that go to the build system.
 
 use crate::env::Env;
@@ -40,7 +40,10 @@ const SPECS: &[Spec] = &[
     spec("verbose", &["v", "verbose"], Arity::Flag),
     spec("no-act", &["no-act"], Arity::Flag),
     spec("indep", &["i", "indep"], Arity::Flag),
-    spec("arch", &["a", "arch", "s", "same-arch"], Arity::Flag),
+    spec("arch", &["a", "arch"], Arity::Flag),
+    // Removed in compat 12: an error on the command line; elsewhere dh
+    // still adds the arch packages before its error is swallowed.
+    spec("same-arch", &["s", "same-arch"], Arity::Flag),
     spec("package", &["p", "package"], Arity::Value),
     spec("no-package", &["N", "no-package"], Arity::Value),
     spec("remaining-packages", &["remaining-packages"], Arity::Flag),
@@ -122,6 +125,10 @@ pub struct DhOptions {
     pub requests: Vec<Request>,
     /// `-N PKG`, from any source.
     pub excluded: Vec<String>,
+    /// The packages named by `-p`/`-N` on the command line itself (not in
+    /// `-O`), with the option: debhelper fails when one is unknown, and
+    /// ignores unknown ones from the other sources.
+    pub command_line_packages: Vec<(&'static str, String)>,
     /// `--remaining-packages`.
     pub remaining_packages: bool,
     /// `-S`/`--buildsystem`.
@@ -163,9 +170,8 @@ struct ArrayParse {
 }
 
 fn find_long(name: &str, abbreviations: bool) -> Result<&'static Spec, String> {
-    let exact = SPECS
-        .iter()
-        .find(|s| s.names.iter().any(|n| n.len() > 1 && *n == name));
+    // Getopt::Long also takes a one-letter option with two dashes (`--p=foo`).
+    let exact = SPECS.iter().find(|s| s.names.contains(&name));
     if let Some(s) = exact {
         return Ok(s);
     }
@@ -180,7 +186,9 @@ fn find_long(name: &str, abbreviations: bool) -> Result<&'static Spec, String> {
                 hits.push((s, n));
             }
         }
-        hits.dedup_by_key(|(s, _)| s.canonical);
+        // Getopt::Long counts every spelling as its own option (debhelper
+        // declares them as separate keys), so `--only` is ambiguous
+        // between onlyscripts and only-scripts.
         match hits.as_slice() {
             [(s, _)] => return Ok(s),
             [] => {}
@@ -328,6 +336,7 @@ impl DhOptions {
             internal_requests: None,
             requests: Vec::new(),
             excluded: Vec::new(),
+            command_line_packages: Vec::new(),
             remaining_packages: false,
             buildsystem: None,
             sourcedirectory: None,
@@ -339,10 +348,12 @@ impl DhOptions {
 
     /// Parses `DH_INTERNAL_OPTIONS` (split on `\x1e`), `DH_OPTIONS` (split
     /// on white space) and `args` (the command line without the program
-    /// name), in that order. `abbreviations` allows unique prefixes of long
-    /// options (debhelper does from compat 13 on). Unknown options on the
-    /// command line are an error; in `DH_OPTIONS` a warning; in `-O` ignored.
-    pub fn parse(args: &[String], env: &Env, abbreviations: bool) -> Result<DhOptions, UsageError> {
+    /// name), in that order, for a package at debhelper `compat` level:
+    /// unique prefixes of long options are allowed up to compat 12 and
+    /// refused from 13 on. Unknown options on the command line are an
+    /// error; in `DH_OPTIONS` a warning; in `-O` ignored.
+    pub fn parse(args: &[String], env: &Env, compat: u32) -> Result<DhOptions, UsageError> {
+        let abbreviations = compat <= 12;
         let mut opts = DhOptions::from_env(env);
         if let Some(internal) = env.get("DH_INTERNAL_OPTIONS") {
             let array: Vec<String> = internal
@@ -373,10 +384,24 @@ impl DhOptions {
         if let Some(e) = parsed.errors.first() {
             return Err(UsageError(e.clone()));
         }
+        if parsed.options.iter().any(|o| o.canonical == "same-arch") {
+            return Err(UsageError(
+                "-s/--same-arch was removed in compat 12; use -a/--arch".into(),
+            ));
+        }
         if let Some(stray) = parsed.non_options.first() {
             return Err(UsageError(format!(
                 "unexpected argument \"{stray}\"; give arguments for the build system after --"
             )));
+        }
+        for o in &parsed.options {
+            let how = match o.canonical {
+                "package" => "-p/--package",
+                "no-package" => "-N/--no-package",
+                _ => continue,
+            };
+            opts.command_line_packages
+                .push((how, o.value.clone().unwrap_or_default()));
         }
         opts.apply_all(&parsed.options, abbreviations);
         // `push @{$dh{U_PARAMS}}, @ARGV, @ARGV_extra`: the command line's first.
@@ -414,7 +439,7 @@ impl DhOptions {
             "verbose" => self.verbose = true,
             "no-act" => self.no_act = true,
             "help" => self.help = true,
-            "arch" => self.requests.push(Request::Arch),
+            "arch" | "same-arch" => self.requests.push(Request::Arch),
             "indep" => self.requests.push(Request::Indep),
             "package" => self.requests.push(Request::Package(value)),
             "no-package" => self.excluded.push(value),
@@ -445,7 +470,7 @@ mod tests {
     }
 
     fn parse(cmdline: &str, env: &[(&str, &str)]) -> Result<DhOptions, UsageError> {
-        DhOptions::parse(&args(cmdline), &Env::from_pairs(env.iter().copied()), true)
+        DhOptions::parse(&args(cmdline), &Env::from_pairs(env.iter().copied()), 12)
     }
 
     #[test]
@@ -500,7 +525,7 @@ mod tests {
             parse("--no", &[]).is_err(),
             "ambiguous: no-act, no-package, ..."
         );
-        let no_abbrev = DhOptions::parse(&args("--pack=foo"), &Env::default(), false);
+        let no_abbrev = DhOptions::parse(&args("--pack=foo"), &Env::default(), 13);
         assert!(no_abbrev.is_err());
     }
 

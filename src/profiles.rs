@@ -43,7 +43,14 @@ impl Formula {
                 return Err(SyntaxError("empty restriction list '<>'".into()));
             }
             groups.push(group);
-            rest = body[end + 1..].trim_start();
+            let after = &body[end + 1..];
+            if !after.is_empty() && !after.starts_with(char::is_whitespace) {
+                // dpkg splits groups only on ">\s+<", so "<a><b>" is one odd term.
+                return Err(SyntaxError(format!(
+                    "no white space between restriction lists in \"{text}\""
+                )));
+            }
+            rest = after.trim_start();
         }
         Ok(Formula { groups })
     }
@@ -53,7 +60,7 @@ impl Formula {
         self.groups.iter().any(|group| {
             group
                 .iter()
-                .all(|t| profiles.iter().any(|p| *p == t.profile) != t.negated)
+                .all(|t| profiles.contains(&t.profile) != t.negated)
         })
     }
 }
@@ -115,7 +122,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed_formulas() {
-        for bad in ["", "nocheck", "<nocheck", "<>", "<Nocheck>", "<!>", "<a> b"] {
+        for bad in [
+            "",
+            "nocheck",
+            "<nocheck",
+            "<>",
+            "<Nocheck>",
+            "<!>",
+            "<a> b",
+            "<!a><!b>",
+        ] {
             assert!(Formula::parse(bad).is_err(), "{bad:?}");
         }
     }

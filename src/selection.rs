@@ -3,7 +3,7 @@
 //! (wildcards included), Build-Profiles against `DEB_BUILD_PROFILES`,
 //! `-a`/`-i`/`-p`/`-N`, `DH_INTERNAL_OPTIONS` and `--remaining-packages`.
 
-use crate::arch::{ArchTable, host_arch};
+use crate::arch::{ArchTable, host_arch, target_arch};
 use crate::control::{Control, Package};
 use crate::dh_options::{DhOptions, Request};
 use crate::env::Env;
@@ -36,6 +36,7 @@ pub struct BuiltPackages {
 struct ArchContext<'a> {
     env: &'a Env,
     host: Option<String>,
+    target: Option<String>,
     table: Option<ArchTable>,
 }
 
@@ -45,16 +46,28 @@ impl ArchContext<'_> {
         if arch == "any" {
             return Ok(true);
         }
-        if self.host.is_none() {
-            self.host = Some(host_arch(self.env.get("DEB_HOST_ARCH"))?);
-        }
+        let for_target = package
+            .stanza
+            .folded("X-DH-Build-For-Type")
+            .is_some_and(|t| t == "target");
+        let desired = if for_target {
+            if self.target.is_none() {
+                self.target = Some(target_arch(self.env.get("DEB_TARGET_ARCH"))?);
+            }
+            &self.target
+        } else {
+            if self.host.is_none() {
+                self.host = Some(host_arch(self.env.get("DEB_HOST_ARCH"))?);
+            }
+            &self.host
+        };
         if self.table.is_none() {
             self.table = Some(ArchTable::load_system(self.env.get("DPKG_DATADIR"))?);
         }
-        let (Some(host), Some(table)) = (&self.host, &self.table) else {
+        let (Some(desired), Some(table)) = (desired, &self.table) else {
             return Ok(false);
         };
-        Ok(arch.split_whitespace().any(|a| table.is(host, a)))
+        Ok(arch.split_whitespace().any(|a| table.is(desired, a)))
     }
 }
 
@@ -65,6 +78,7 @@ pub fn built_packages(control: &Control, env: &Env) -> Result<BuiltPackages, Inp
     let mut arch_ctx = ArchContext {
         env,
         host: None,
+        target: None,
         table: None,
     };
     let mut built = BuiltPackages::default();
@@ -97,17 +111,7 @@ pub fn select(
     tool: &str,
     debian_dir: &Path,
 ) -> Result<Selection, InputError> {
-    for name in opts
-        .requests
-        .iter()
-        .chain(opts.internal_requests.iter().flatten())
-        .filter_map(|r| match r {
-            Request::Package(p) => Some(("-p/--package", p)),
-            _ => None,
-        })
-        .chain(opts.excluded.iter().map(|p| ("-N/--no-package", p)))
-    {
-        let (how, pkg) = name;
+    for (how, pkg) in &opts.command_line_packages {
         if control.package(pkg).is_none() {
             let known: Vec<&str> = control.packages.iter().map(|p| p.name.as_str()).collect();
             return Err(InputError::about(
@@ -117,6 +121,19 @@ pub fn select(
             ));
         }
     }
+    // Unknown packages from DH_OPTIONS, DH_INTERNAL_OPTIONS or -O: dh's
+    // check dies inside Getopt::Long, which drops the option.
+    let known = |r: &Request| match r {
+        Request::Package(p) => control.package(p).is_some(),
+        _ => true,
+    };
+    let mut opts = opts.clone();
+    opts.requests.retain(known);
+    opts.excluded.retain(|p| control.package(p).is_some());
+    if let Some(internal) = &mut opts.internal_requests {
+        internal.retain(known);
+    }
+    let opts = &opts;
     let built = built_packages(control, env)?;
     let mut warnings = Vec::new();
     let none = |warnings: Vec<String>| {
@@ -127,7 +144,15 @@ pub fn select(
     };
 
     let mut internally_excluded: Vec<&str> = Vec::new();
-    if let Some(internal) = &opts.internal_requests {
+    // dh excludes what DH_INTERNAL_OPTIONS does not request only when it
+    // requested something: -a/-i (even with no package of that type) or a
+    // package this build builds.
+    if let Some(internal) = opts.internal_requests.as_ref().filter(|i| {
+        i.iter().any(|r| match r {
+            Request::Package(p) => built.both.contains(p),
+            _ => true,
+        })
+    }) {
         let (chosen, _, _) = expand(internal, &built);
         internally_excluded = control
             .packages

@@ -183,8 +183,19 @@ pub enum Failure {
     Input(InputError),
 }
 
-/// The compat level: `debhelper-compat (= N)` in Build-Depends, else `debian/compat`.
-fn compat_level(control: &Control, root: &Path) -> Result<u32, InputError> {
+/// The debhelper compat level: `DH_COMPAT`, else `debhelper-compat (= N)`
+/// in Build-Depends, else `debian/compat`.
+pub fn compat_level(control: &Control, root: &Path, env: &Env) -> Result<u32, InputError> {
+    // DH_COMPAT overrides the declared level (debhelper(7), Dh_Lib::_load_compat_info).
+    if let Some(v) = env.get("DH_COMPAT").filter(|v| !v.is_empty()) {
+        return v.parse().map_err(|_| {
+            InputError::about(
+                Path::new("DH_COMPAT"),
+                format!("\"{v}\" is not a compat level"),
+                "set DH_COMPAT to a positive integer, or unset it",
+            )
+        });
+    }
     if let Some(level) = control.compat_from_build_depends() {
         return Ok(level);
     }
@@ -231,8 +242,8 @@ pub fn context(
     root: &Path,
 ) -> Result<Option<(Context, Vec<String>)>, Failure> {
     let control = Control::read(&root.join("debian/control")).map_err(Failure::Input)?;
-    let compat = compat_level(&control, root).map_err(Failure::Input)?;
-    let opts = DhOptions::parse(args, &env, compat >= 13).map_err(|e| Failure::Usage(e.0))?;
+    let compat = compat_level(&control, root, &env).map_err(Failure::Input)?;
+    let opts = DhOptions::parse(args, &env, compat).map_err(|e| Failure::Usage(e.0))?;
     if opts.help {
         return Err(Failure::Usage(String::new()));
     }
