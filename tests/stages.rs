@@ -4,17 +4,21 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+
+use common::TempTree;
+
 /// A scratch source tree with a `bin/` of stage commands (symlinks to the
 /// multi-call binary, as the package installs them).
 struct Tree {
+    _tmp: TempTree,
     dir: PathBuf,
 }
 
 impl Tree {
     fn new(name: &str, control: &[u8]) -> Tree {
-        let dir =
-            std::env::temp_dir().join(format!("dh-rumprun-stages-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let tmp = TempTree::new(name);
+        let dir = tmp.path().to_path_buf();
         std::fs::create_dir_all(dir.join("debian")).expect("mkdir");
         std::fs::create_dir_all(dir.join("bin")).expect("mkdir");
         std::fs::write(dir.join("debian/control"), control).expect("write control");
@@ -30,7 +34,7 @@ impl Tree {
             dir.join("bin/dh_rumprun_substvars"),
         )
         .expect("symlink");
-        Tree { dir }
+        Tree { _tmp: tmp, dir }
     }
 
     fn write(&self, path: &str, text: &str) {
@@ -50,12 +54,6 @@ impl Tree {
             cmd.env(k, v);
         }
         cmd.output().expect("run stage")
-    }
-}
-
-impl Drop for Tree {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

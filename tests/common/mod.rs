@@ -1,0 +1,214 @@
+//! Helpers shared by the integration tests: fixture copies in a temporary
+//! directory, running `dh` in them, and reading its `--no-act` listing.
+//!
+//! No extra crates: only `std`.
+
+#![allow(dead_code)] // each test crate uses its own subset
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The repository's root (where Cargo.toml is).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `fixtures/NAME` in the repository.
+pub fn fixture_dir(name: &str) -> PathBuf {
+    repo_root().join("fixtures").join(name)
+}
+
+/// A directory under `std::env::temp_dir()` that is removed when dropped.
+pub struct TempTree {
+    path: PathBuf,
+}
+
+impl TempTree {
+    /// Creates a new, empty, uniquely named directory.
+    pub fn new(label: &str) -> TempTree {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let path = std::env::temp_dir().join(format!(
+            "dh-rumprun-test-{}-{}-{}",
+            label,
+            std::process::id(),
+            n
+        ));
+        if path.exists() {
+            fs::remove_dir_all(&path)
+                .unwrap_or_else(|e| panic!("removing stale {}: {e}", path.display()));
+        }
+        fs::create_dir_all(&path).unwrap_or_else(|e| panic!("creating {}: {e}", path.display()));
+        TempTree { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempTree {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.path);
+    }
+}
+
+/// Copies `src` into `dst` recursively (files keep their permissions, so
+/// `debian/rules` stays executable).
+pub fn copy_tree(src: &Path, dst: &Path) -> io::Result<()> {
+    fs::create_dir_all(dst)?;
+    for entry in fs::read_dir(src)? {
+        let entry = entry?;
+        let from = entry.path();
+        let to = dst.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_tree(&from, &to)?;
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(&from)?, &to)?;
+        } else {
+            fs::copy(&from, &to)?;
+        }
+    }
+    Ok(())
+}
+
+/// A private copy of `fixtures/NAME`, removed when dropped.
+pub fn copy_fixture(name: &str) -> TempTree {
+    let tree = TempTree::new(name);
+    let src = fixture_dir(name);
+    copy_tree(&src, tree.path()).unwrap_or_else(|e| {
+        panic!(
+            "copying {} to {}: {e}",
+            src.display(),
+            tree.path().display()
+        )
+    });
+    tree
+}
+
+/// A `PERL5LIB` directory holding this tree's `debhelper/rumprun.pm` as
+/// `Debian/Debhelper/Sequence/rumprun.pm`, so `dh` loads the add-on from the
+/// source tree instead of from an installed package.
+pub fn addon_lib_from_tree() -> TempTree {
+    let tree = TempTree::new("perl5lib");
+    let seq_dir = tree.path().join("Debian/Debhelper/Sequence");
+    fs::create_dir_all(&seq_dir).unwrap_or_else(|e| panic!("creating {}: {e}", seq_dir.display()));
+    let src = repo_root().join("debhelper/rumprun.pm");
+    fs::copy(&src, seq_dir.join("rumprun.pm"))
+        .unwrap_or_else(|e| panic!("copying {}: {e}", src.display()));
+    tree
+}
+
+/// Runs `dh ARGS` in `dir` with a clean environment (PATH and HOME kept,
+/// every debhelper and dpkg variable dropped) plus `extra_env`.
+/// Panics, with dh's output, unless dh succeeds.
+pub fn run_dh<S: AsRef<OsStr>>(dir: &Path, args: &[S], extra_env: &[(&str, &OsStr)]) -> Output {
+    let output = dh_command(dir, args, extra_env)
+        .output()
+        .unwrap_or_else(|e| panic!("running dh (is debhelper installed?): {e}"));
+    if !output.status.success() {
+        panic!(
+            "dh {:?} failed in {} ({}):\n--- stdout\n{}--- stderr\n{}",
+            args.iter()
+                .map(|a| a.as_ref().to_string_lossy().into_owned())
+                .collect::<Vec<_>>(),
+            dir.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    output
+}
+
+/// The `dh ARGS` command, not yet run (see `run_dh`).
+pub fn dh_command<S: AsRef<OsStr>>(
+    dir: &Path,
+    args: &[S],
+    extra_env: &[(&str, &OsStr)],
+) -> Command {
+    let mut cmd = Command::new("dh");
+    cmd.args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("LC_ALL", "C");
+    for var in ["PATH", "HOME"] {
+        if let Some(value) = std::env::var_os(var) {
+            cmd.env(var, value);
+        }
+    }
+    for (key, value) in extra_env {
+        cmd.env(key, value);
+    }
+    cmd
+}
+
+/// The steps of a `dh SEQUENCE --no-act` listing, one per line, with dh's
+/// options (`-a`, `-i`, `-N...`, `-O...`) dropped: `dh_rumprun_configure -a`
+/// becomes `dh_rumprun_configure`; `debian/rules override_dh_foo` stays.
+pub fn steps(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            line.split_whitespace()
+                .filter(|word| !word.starts_with('-'))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|step| !step.is_empty())
+        .collect()
+}
+
+/// The raw lines of a `--no-act` listing, trimmed (options kept).
+pub fn raw_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| line.trim().to_string())
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+/// The one position of `step` in `steps`; panics if it is missing or repeated.
+pub fn position_of(steps: &[String], step: &str) -> usize {
+    let found: Vec<usize> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.as_str() == step)
+        .map(|(i, _)| i)
+        .collect();
+    match found.as_slice() {
+        [i] => *i,
+        [] => panic!("{step:?} is not in the sequence:\n{}", steps.join("\n")),
+        _ => panic!(
+            "{step:?} appears {} times in the sequence:\n{}",
+            found.len(),
+            steps.join("\n")
+        ),
+    }
+}
+
+/// Asserts that `later` comes right after `earlier`, each exactly once.
+pub fn assert_immediately_after(steps: &[String], earlier: &str, later: &str) {
+    let e = position_of(steps, earlier);
+    let l = position_of(steps, later);
+    assert_eq!(
+        l,
+        e + 1,
+        "{later:?} should come right after {earlier:?}; the sequence is:\n{}",
+        steps.join("\n")
+    );
+}
+
+/// Asserts that `step` is not in the sequence.
+pub fn assert_absent(steps: &[String], step: &str) {
+    assert!(
+        !steps.iter().any(|s| s == step),
+        "{step:?} should not be in the sequence:\n{}",
+        steps.join("\n")
+    );
+}
