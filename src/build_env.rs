@@ -6,8 +6,9 @@ use crate::env::Env;
 use crate::location::InputError;
 use std::path::Path;
 
-/// Build-flag variables dpkg-buildflags may export; the flavour sets the
-/// first four itself and removes the rest.
+/// Variables of the host build the flavour must not see (dpkg-buildflags'
+/// other flags, search paths for headers, libraries and .pc files); the
+/// flavour sets CFLAGS, CXXFLAGS, CPPFLAGS and LDFLAGS itself.
 const UNSET_FLAGS: &[&str] = &[
     "ASFLAGS",
     "DFLAGS",
@@ -79,7 +80,13 @@ pub fn flavour_environment(triplet: &str, env: &Env) -> Vec<(String, Option<Stri
             format!("{}:{path}", Path::new(dir).join("bin").display()),
         ));
     }
-    vars.extend(UNSET_FLAGS.iter().map(|k| (k.to_string(), None)));
+    // Only what is set needs removing; that keeps the printed plan short.
+    vars.extend(
+        UNSET_FLAGS
+            .iter()
+            .filter(|k| env.get(k).is_some())
+            .map(|k| (k.to_string(), None)),
+    );
     vars
 }
 
@@ -116,6 +123,7 @@ mod tests {
         let env = Env::from_pairs([
             ("CFLAGS", "-fstack-protector-strong"),
             ("RUMPRUN_CFLAGS", "-fcommon"),
+            ("PKG_CONFIG_PATH", "/usr/lib/x86_64-linux-gnu/pkgconfig"),
         ]);
         let vars = flavour_environment("x86_64-rumprun-netbsd", &env);
         assert_eq!(
@@ -129,6 +137,16 @@ mod tests {
             Some(&Some("x86_64-rumprun-netbsd-strip".into()))
         );
         assert_eq!(get(&vars, "PATH"), None);
+        assert_eq!(
+            get(&vars, "LIBRARY_PATH"),
+            None,
+            "not set, so nothing to remove"
+        );
+        assert_eq!(
+            get(&vars, "LIBRARY_PATH"),
+            None,
+            "not set, so nothing to remove"
+        );
     }
 
     #[test]

@@ -141,8 +141,11 @@ impl Context {
         }
         let mut env = flavour_environment(self.triplet, &self.env);
         // The child is a plain debhelper command acting for the whole source.
-        env.push(("DH_INTERNAL_OPTIONS".into(), None));
-        env.push(("DH_OPTIONS".into(), None));
+        for var in ["DH_INTERNAL_OPTIONS", "DH_OPTIONS"] {
+            if self.env.get(var).is_some() {
+                env.push((var.into(), None));
+            }
+        }
         Command {
             argv,
             env,
