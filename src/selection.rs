@@ -18,6 +18,9 @@ pub struct Selection {
     pub packages: Vec<String>,
     /// Warnings debhelper would print (its noop warnings).
     pub warnings: Vec<String>,
+    /// The host architecture, when a stanza made the selection resolve it
+    /// (so that callers need not run `dpkg-architecture` again).
+    pub host_arch: Option<String>,
 }
 
 /// The packages of `control` that are built in this build, by kind:
@@ -30,6 +33,8 @@ pub struct BuiltPackages {
     pub indep: Vec<String>,
     /// Both, in control file order.
     pub both: Vec<String>,
+    /// The host architecture, when a stanza's Architecture needed it.
+    pub host_arch: Option<String>,
 }
 
 /// Reads the host architecture and dpkg's tables only when a stanza needs them.
@@ -97,6 +102,7 @@ pub fn built_packages(control: &Control, env: &Env) -> Result<BuiltPackages, Inp
         }
         built.both.push(p.name.clone());
     }
+    built.host_arch = arch_ctx.host;
     Ok(built)
 }
 
@@ -140,6 +146,7 @@ pub fn select(
         Ok(Selection {
             packages: Vec::new(),
             warnings,
+            host_arch: built.host_arch.clone(),
         })
     };
 
@@ -206,14 +213,22 @@ pub fn select(
                 .collect();
             archs.sort_unstable();
             archs.dedup();
-            let host = env.get("DEB_HOST_ARCH").unwrap_or("the host");
+            let host = built
+                .host_arch
+                .as_deref()
+                .or(env.get("DEB_HOST_ARCH"))
+                .unwrap_or("the host");
             warnings.push(format!(
                 "No packages to build. Possible architecture mismatch: {host}, want: {}",
                 archs.join(" ")
             ));
         }
     }
-    Ok(Selection { packages, warnings })
+    Ok(Selection {
+        packages,
+        warnings,
+        host_arch: built.host_arch,
+    })
 }
 
 /// Expands requests into packages (`Dh_Getopt::AddPackage`): the list, whether

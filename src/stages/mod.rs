@@ -279,7 +279,10 @@ pub fn context(
             )));
         }
     }
-    let host = crate::arch::host_arch(env.get("DEB_HOST_ARCH")).map_err(Failure::Input)?;
+    let host = match selection.host_arch {
+        Some(host) => host,
+        None => crate::arch::host_arch(env.get("DEB_HOST_ARCH")).map_err(Failure::Input)?,
+    };
     let Some(triplet) = triplet(&host) else {
         let line = control
             .package(&acted_flavours[0].package)
