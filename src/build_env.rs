@@ -31,8 +31,16 @@ const UNSET_FLAGS: &[&str] = &[
 ];
 
 /// The variables the flavour's build commands run with, in a fixed order:
-/// `Some` to set, `None` to remove.
-pub fn flavour_environment(triplet: &str, env: &Env) -> Vec<(String, Option<String>)> {
+/// `Some` to set, `None` to remove. `root` is the absolute path of the
+/// source package (mapped to `.` in debug information and macros, for
+/// reproducible output) and `bin_dir` the absolute path of the flavour's
+/// own tools (the `TRIPLET-pkg-config` wrapper), first on `PATH`.
+pub fn flavour_environment(
+    triplet: &str,
+    env: &Env,
+    root: &Path,
+    bin_dir: &Path,
+) -> Vec<(String, Option<String>)> {
     let set = |k: &str, v: String| (k.to_string(), Some(v));
     let tool = |t: &str| format!("{triplet}-{t}");
     let opt = if env.build_option("noopt").is_some() {
@@ -45,7 +53,10 @@ pub fn flavour_environment(triplet: &str, env: &Env) -> Vec<(String, Option<Stri
             Some(e) => format!("{base} {e}"),
             None => base,
         };
-    let cflags = join(format!("{opt} -g"), env.get("RUMPRUN_CFLAGS"));
+    let cflags = join(
+        format!("{opt} -g -ffile-prefix-map={}=.", root.display()),
+        env.get("RUMPRUN_CFLAGS"),
+    );
     let ldflags = join(String::new(), env.get("RUMPRUN_LDFLAGS"));
     let strip = if env.build_option("nostrip").is_some() {
         ":".to_string()
@@ -73,13 +84,14 @@ pub fn flavour_environment(triplet: &str, env: &Env) -> Vec<(String, Option<Stri
         // Keeps dh_auto_* from exporting dpkg-buildflags' host flags.
         set("DH_INTERNAL_BUILDFLAGS", "1".into()),
     ];
+    let mut path = bin_dir.display().to_string();
     if let Some(dir) = env.get("RUMPRUN_TOOLCHAIN").filter(|d| !d.is_empty()) {
-        let path = env.get("PATH").unwrap_or("/usr/bin:/bin");
-        vars.push(set(
-            "PATH",
-            format!("{}:{path}", Path::new(dir).join("bin").display()),
-        ));
+        path = format!("{path}:{}", Path::new(dir).join("bin").display());
     }
+    vars.push(set(
+        "PATH",
+        format!("{path}:{}", env.get("PATH").unwrap_or("/usr/bin:/bin")),
+    ));
     // Only what is set needs removing; that keeps the printed plan short.
     vars.extend(
         UNSET_FLAGS
@@ -125,22 +137,30 @@ mod tests {
             ("RUMPRUN_CFLAGS", "-fcommon"),
             ("PKG_CONFIG_PATH", "/usr/lib/x86_64-linux-gnu/pkgconfig"),
         ]);
-        let vars = flavour_environment("x86_64-rumprun-netbsd", &env);
+        let vars = flavour_environment(
+            "x86_64-rumprun-netbsd",
+            &env,
+            Path::new("/build/p"),
+            Path::new("/build/p/debian/.debhelper/rumprun/bin"),
+        );
         assert_eq!(
             get(&vars, "CC"),
             Some(&Some("x86_64-rumprun-netbsd-gcc".into()))
         );
-        assert_eq!(get(&vars, "CFLAGS"), Some(&Some("-O2 -g -fcommon".into())));
+        assert_eq!(
+            get(&vars, "CFLAGS"),
+            Some(&Some("-O2 -g -ffile-prefix-map=/build/p=. -fcommon".into()))
+        );
         assert_eq!(get(&vars, "PKG_CONFIG_PATH"), Some(&None));
         assert_eq!(
             get(&vars, "STRIP"),
             Some(&Some("x86_64-rumprun-netbsd-strip".into()))
         );
-        assert_eq!(get(&vars, "PATH"), None);
         assert_eq!(
-            get(&vars, "LIBRARY_PATH"),
-            None,
-            "not set, so nothing to remove"
+            get(&vars, "PATH"),
+            Some(&Some(
+                "/build/p/debian/.debhelper/rumprun/bin:/usr/bin:/bin".into()
+            ))
         );
         assert_eq!(
             get(&vars, "LIBRARY_PATH"),
@@ -156,12 +176,20 @@ mod tests {
             ("RUMPRUN_TOOLCHAIN", "/opt/rr"),
             ("PATH", "/usr/bin"),
         ]);
-        let vars = flavour_environment("i486-rumprun-netbsdelf", &env);
-        assert_eq!(get(&vars, "CFLAGS"), Some(&Some("-O0 -g".into())));
+        let vars = flavour_environment(
+            "i486-rumprun-netbsdelf",
+            &env,
+            Path::new("/p"),
+            Path::new("/b"),
+        );
+        assert_eq!(
+            get(&vars, "CFLAGS"),
+            Some(&Some("-O0 -g -ffile-prefix-map=/p=.".into()))
+        );
         assert_eq!(get(&vars, "STRIP"), Some(&Some(":".into())));
         assert_eq!(
             get(&vars, "PATH"),
-            Some(&Some("/opt/rr/bin:/usr/bin".into()))
+            Some(&Some("/b:/opt/rr/bin:/usr/bin".into()))
         );
     }
 

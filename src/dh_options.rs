@@ -135,6 +135,9 @@ pub struct DhOptions {
     pub buildsystem: Option<String>,
     /// `-D`/`--sourcedirectory`.
     pub sourcedirectory: Option<String>,
+    /// `-B`/`--builddirectory`: the native build's directory (the flavour
+    /// has its own; a copy of the tree leaves this one out).
+    pub builddirectory: Option<String>,
     /// `--parallel`, `--no-parallel`, `--max-parallel`.
     pub parallel: Parallel,
     /// Arguments after `--` (command line first, then `DH_OPTIONS`), for the build system.
@@ -340,6 +343,7 @@ impl DhOptions {
             remaining_packages: false,
             buildsystem: None,
             sourcedirectory: None,
+            builddirectory: None,
             parallel: Parallel::FromBuildOptions,
             build_system_args: Vec::new(),
             warnings: Vec::new(),
@@ -446,6 +450,7 @@ impl DhOptions {
             "remaining-packages" => self.remaining_packages = true,
             "buildsystem" => self.buildsystem = Some(value),
             "sourcedirectory" => self.sourcedirectory = Some(value),
+            "builddirectory" => self.builddirectory = o.value.clone(),
             "parallel" => self.parallel = Parallel::FromBuildOptions,
             "no-parallel" => self.parallel = Parallel::AtMost(1),
             "max-parallel" => {

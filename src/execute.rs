@@ -11,7 +11,13 @@ pub fn execute(plan: &Plan) -> Result<()> {
     for step in &plan.steps {
         match step {
             Step::Run(c) => run(c)?,
-            Step::Write { path, contents } => write_atomically(path, contents.as_bytes())?,
+            Step::Write {
+                path,
+                contents,
+                executable,
+            } => write_atomically(path, contents.as_bytes(), *executable)?,
+            Step::CreateDir(p) => std::fs::create_dir_all(p)
+                .with_context(|| format!("cannot create directory {}", p.display()))?,
             Step::AppendLine { path, line } => {
                 let mut f = std::fs::OpenOptions::new()
                     .create(true)
@@ -61,7 +67,9 @@ fn run(c: &Command) -> Result<()> {
 
 /// Writes `contents` to `path` through a temporary file in the same
 /// directory and a rename, so that `path` is either old or new, never half.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
+/// The file gets mode 0755 when `executable`, else 0644.
+pub fn write_atomically(path: &Path, contents: &[u8], executable: bool) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -74,6 +82,8 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(contents)?;
+        let mode = if executable { 0o755 } else { 0o644 };
+        f.set_permissions(std::fs::Permissions::from_mode(mode))?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();

@@ -22,6 +22,8 @@ pub struct Flavour {
     pub package: String,
     /// Program or library.
     pub kind: FlavourKind,
+    /// The line of `debian/control` where its stanza starts.
+    pub line: usize,
 }
 
 /// The explicit field that declares a flavour for any package name.
@@ -105,6 +107,7 @@ pub fn flavours(control: &Control, dpkg_datadir: Option<&str>) -> Result<Vec<Fla
         found.push(Flavour {
             package: p.name.clone(),
             kind,
+            line: p.stanza.line,
         });
     }
     Ok(found)

@@ -7,19 +7,23 @@
 //! that acts on them.
 
 pub mod arch;
+pub mod bake;
 pub mod build_env;
 pub mod cli;
 pub mod control;
+pub mod cross_files;
 pub mod dh_options;
 pub mod env;
 pub mod execute;
 pub mod flavour;
+pub mod layout;
 pub mod location;
 pub mod manual;
 pub mod plan;
 pub mod profiles;
 pub mod selection;
 pub mod stages;
+pub mod toolchain;
 
 /// The version of dh-rumprun.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -17,7 +17,11 @@ pub enum Step {
         path: PathBuf,
         /// The whole new content.
         contents: String,
+        /// Whether the file is a program (mode 0755, else 0644).
+        executable: bool,
     },
+    /// Create a directory and its missing parents.
+    CreateDir(PathBuf),
     /// Append a line to a file, creating it (the debhelper log).
     AppendLine {
         /// Where.
@@ -94,7 +98,7 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Step::Run(c) => write!(f, "{c}"),
-            Step::Write { path, contents } => {
+            Step::Write { path, contents, .. } => {
                 let lines = contents.lines().count();
                 write!(
                     f,
@@ -112,6 +116,7 @@ impl fmt::Display for Step {
                 )
             }
             Step::RemoveTree(p) => write!(f, "rm -rf {}", shell_quote(&p.to_string_lossy())),
+            Step::CreateDir(p) => write!(f, "mkdir -p {}", shell_quote(&p.to_string_lossy())),
         }
     }
 }

@@ -22,18 +22,20 @@ impl Tree {
         std::fs::create_dir_all(dir.join("debian")).expect("mkdir");
         std::fs::create_dir_all(dir.join("bin")).expect("mkdir");
         std::fs::write(dir.join("debian/control"), control).expect("write control");
-        for stage in ["configure", "build", "test", "install", "clean"] {
+        for stage in [
+            "configure",
+            "build",
+            "test",
+            "install",
+            "substvars",
+            "clean",
+        ] {
             std::os::unix::fs::symlink(
                 env!("CARGO_BIN_EXE_dh_rumprun"),
                 dir.join(format!("bin/dh_rumprun_{stage}")),
             )
             .expect("symlink");
         }
-        std::os::unix::fs::symlink(
-            env!("CARGO_BIN_EXE_dh_rumprun_substvars"),
-            dir.join("bin/dh_rumprun_substvars"),
-        )
-        .expect("symlink");
         Tree { _tmp: tmp, dir }
     }
 
@@ -80,14 +82,22 @@ Build-Profiles: <!pkg.hello.norumprun>
 ";
 
 fn hello() -> Tree {
-    let t = Tree::new("hello", CONTROL.as_bytes());
-    t.write("debian/hello-rumprun.rumprun", "# defaults\n");
-    t
+    Tree::new("hello", CONTROL.as_bytes())
+}
+
+/// The uninstalled stand-in toolchain of `fixtures/rumprun-standin/`.
+fn standin() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rumprun-standin")
+        .display()
+        .to_string()
 }
 
 #[test]
 fn configure_prints_its_plan_with_tab_and_passes_arguments() {
     let t = hello();
+    t.write("CMakeLists.txt", "project(hello C)\n");
+    let toolchain = standin();
     let o = t.run(
         "configure",
         &[
@@ -97,27 +107,85 @@ fn configure_prints_its_plan_with_tab_and_passes_arguments() {
             "--",
             "-DFOO=1",
         ],
-        &[],
+        &[("RUMPRUN_TOOLCHAIN", &toolchain)],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 1, "{out}");
-    assert!(lines[0].starts_with('\t'), "{out}");
-    assert!(lines[0].contains("CC=x86_64-rumprun-netbsd-gcc "), "{out}");
+    assert!(out.lines().all(|l| l.starts_with('\t')), "{out}");
+    let configure = out.lines().last().unwrap_or_default();
+    assert!(configure.contains("CC=x86_64-rumprun-netbsd-gcc "), "{out}");
     assert!(
-        !lines[0].contains("-u PKG_CONFIG_PATH"),
+        !configure.contains("-u PKG_CONFIG_PATH"),
         "not set, nothing to remove: {out}"
     );
     assert!(
-        lines[0].ends_with(
-            "dh_auto_configure --builddirectory=debian/.debhelper/rumprun/build --buildsystem=cmake -- -DFOO=1"
+        configure.contains(
+            "dh_auto_configure --buildsystem=cmake --builddirectory=debian/.debhelper/rumprun/build -- -DCMAKE_TOOLCHAIN_FILE="
         ),
+        "{out}"
+    );
+    assert!(
+        configure.ends_with("-toolchain.cmake -DBUILD_SHARED_LIBS=OFF -DFOO=1"),
+        "the toolchain's own file, then the maintainer's arguments: {out}"
+    );
+    assert!(
+        out.contains("\twrite debian/.debhelper/rumprun/layout (4 lines)\n"),
         "{out}"
     );
     assert!(
         !t.path("debian/.debhelper").exists(),
         "--no-act wrote something"
+    );
+}
+
+#[test]
+fn a_missing_toolchain_is_one_error_naming_tool_places_and_fix() {
+    let t = hello();
+    let o = t.run(
+        "configure",
+        &[],
+        &[
+            ("PATH", "/no/bin:/no/usr/bin"),
+            ("RUMPRUN_TOOLCHAIN", "/nonexistent"),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(255));
+    assert_eq!(
+        stderr(&o),
+        "dh_rumprun_configure: error: debian/control:10: flavour hello-rumprun needs x86_64-rumprun-netbsd-gcc, \
+         which is in none of /nonexistent/bin:/no/bin:/no/usr/bin; install the rumprun toolchain \
+         (Build-Depends: rumprun-toolchain <!pkg.SRC.norumprun>) or set RUMPRUN_TOOLCHAIN to the \
+         directory whose bin/ holds it\n"
+    );
+    assert!(!t.path("debian/.debhelper").exists(), "wrote something");
+}
+
+/// A layout as dh_rumprun_configure records it, for the later stages.
+fn configured(t: &Tree) {
+    std::fs::create_dir_all(t.path("debian/.debhelper/rumprun")).expect("mkdir");
+    t.write(
+        "debian/.debhelper/rumprun/layout",
+        "Build-System: makefile\nTree: copy\nSource-Directory: .\n",
+    );
+}
+
+#[test]
+fn later_stages_need_the_configure_stage() {
+    let t = hello();
+    let o = t.run("build", &[], &[]);
+    assert_eq!(o.status.code(), Some(255));
+    assert!(
+        stderr(&o).starts_with("dh_rumprun_build: error: debian/.debhelper/rumprun/layout: the flavour is not configured"),
+        "{}",
+        stderr(&o)
+    );
+    configured(&t);
+    let o = t.run("build", &["--no-act"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("dh_auto_build --buildsystem=makefile --sourcedirectory=debian/.debhelper/rumprun/source -- CC=x86_64-rumprun-netbsd-gcc CXX=x86_64-rumprun-netbsd-g++ AR=x86_64-rumprun-netbsd-ar"),
+        "{}",
+        stdout(&o)
     );
 }
 
@@ -149,14 +217,15 @@ fn dh_verbose_and_options_from_the_environment() {
     assert_eq!(stdout(&o), "", "dh asked for arch:all packages only");
     let o = t.run("clean", &["--no-act"], &[("DH_OPTIONS", "-Nhello-rumprun")]);
     assert_eq!(stdout(&o), "");
+    configured(&t);
     let o = t.run(
         "build",
         &["--no-act", "--max-parallel=2"],
         &[("DEB_BUILD_OPTIONS", "parallel=4")],
     );
     assert!(stdout(&o).contains(
-        "dh_auto_build --builddirectory=debian/.debhelper/rumprun/build --max-parallel=2"
-    ));
+        "dh_auto_build --buildsystem=makefile --sourcedirectory=debian/.debhelper/rumprun/source --max-parallel=2 -- CC="
+    ), "{}", stdout(&o));
 }
 
 #[test]
@@ -203,28 +272,6 @@ fn substvars_writes_both_variables_idempotently() {
 }
 
 #[test]
-fn a_flavour_without_its_rumprun_file_is_an_error_in_every_stage() {
-    let t = Tree::new("nomarker", CONTROL.as_bytes());
-    for stage in ["configure", "substvars"] {
-        let o = t.run(stage, &["--no-act"], &[]);
-        assert_eq!(o.status.code(), Some(255));
-        assert_eq!(
-            stderr(&o),
-            format!(
-                "dh_rumprun_{stage}: error: debian/control:10: flavour package hello-rumprun has no debian/hello-rumprun.rumprun, so dh skips the rumprun stages for it; create debian/hello-rumprun.rumprun (comments only is fine: it then uses the defaults)\n"
-            )
-        );
-    }
-    t.write("debian/rumprun", "");
-    let o = t.run("configure", &["--no-act"], &[]);
-    assert_eq!(
-        o.status.code(),
-        Some(255),
-        "debian/rumprun belongs to the first package only"
-    );
-}
-
-#[test]
 fn usage_errors_and_help() {
     let t = hello();
     let o = t.run("install", &["--frobnicate"], &[]);
@@ -261,7 +308,6 @@ fn unsupported_host_architecture_only_matters_when_the_flavour_is_built() {
         "Package: hello-rumprun\nArchitecture: amd64 i386",
     );
     let t = Tree::new("restricted", restricted.as_bytes());
-    t.write("debian/hello-rumprun.rumprun", "");
     let o = t.run("configure", &["--no-act"], &[("DEB_HOST_ARCH", "s390x")]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");

@@ -17,6 +17,10 @@ fi
 DEB_PACKAGES=(
 	build-essential ca-certificates debhelper dpkg-dev dwz fakeroot file
 	lintian man-db
+	# the stand-in rumprun toolchain and the fixture packages' build systems
+	musl-tools autoconf automake libtool cmake meson ninja-build pkgconf
+	# GNU hello's build-dependencies
+	help2man texinfo
 )
 
 # Installs the packages of DEB_PACKAGES that are not installed yet.
@@ -63,37 +67,74 @@ ensure_cargo() {
 	export CARGO_PROFILE_RELEASE_DEBUG=true
 }
 
-# Builds dh-rumprun's .deb with dpkg-buildpackage, moves what it wrote to
-# .. into target/debian/, lints it, and sets DEB to the .deb's path.
+# Builds the source package in directory $1 (relative to the repository)
+# with dpkg-buildpackage, moves what it wrote next to it into target/debian/,
+# lints it, and sets DEB to the path of the .deb of binary package $2.
 build_deb() {
-	section "dpkg-buildpackage -b -uc -us"
-	local version arch changes file
-	version="$(dpkg-parsechangelog -SVersion)"
+	local dir="$1" package="$2" version arch changes file
+	section "dpkg-buildpackage -b -uc -us (${dir})"
+	version="$(cd "$dir" && dpkg-parsechangelog -SVersion)"
 	arch="$(dpkg-architecture -qDEB_HOST_ARCH)"
-	changes="dh-rumprun_${version}_${arch}.changes"
-	rm -f "../${changes}"
-	dpkg-buildpackage -b -uc -us
-	rm -rf target/debian
+	changes="$(cd "$dir" && dpkg-parsechangelog -SSource)_${version}_${arch}.changes"
+	local parent
+	parent="$(dirname "$(readlink -f "$dir")")"
+	rm -f "${parent}/${changes}"
+	(cd "$dir" && dpkg-buildpackage -b -uc -us)
 	mkdir -p target/debian
 	local built_files=("$changes")
 	while read -r file; do
 		built_files+=("$file")
-	done < <(sed -n '/^Files:/,/^[^ ]/{/^ /p}' "../${changes}" | awk '{print $5}')
+	done < <(sed -n '/^Files:/,/^[^ ]/{/^ /p}' "${parent}/${changes}" | awk '{print $5}')
 	for file in "${built_files[@]}"; do
-		mv -v "../${file}" target/debian/
+		mv -f "${parent}/${file}" target/debian/
 	done
-	DEB="target/debian/dh-rumprun_${version}_${arch}.deb"
+	(cd "$dir" && debian/rules clean >/dev/null)
+	DEB="target/debian/${package}_${version}_${arch}.deb"
 	test -f "$DEB"
 
-	section "lintian --fail-on error"
-	lintian --fail-on error "target/debian/${changes}"
-	echo "lintian: no error"
+	section "lintian --fail-on error,warning (${changes})"
+	lintian --fail-on error,warning "target/debian/${changes}"
+	echo "lintian: no error, no warning"
 }
 
-# Installs the .deb built by build_deb (--reinstall: the version may be installed already).
+# Installs the .deb $DEB (--reinstall: the version may be installed already).
 install_deb() {
 	section "install ${DEB}"
 	$SUDO env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends --reinstall "./${DEB}"
-	dpkg-query -W -f='${Package} ${Version} ${db:Status-Status}\n' dh-rumprun
+	dpkg-query -W -f='${Package} ${Version} ${db:Status-Status}\n' "$(basename "$DEB" | cut -d_ -f1)"
+}
+
+# Makes sure apt has a deb-src entry for the release (for apt-get source):
+# adds one under /etc/apt/sources.list.d/ when none exists.
+ensure_deb_src() {
+	if grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+		return
+	fi
+	section "adding a deb-src entry for apt-get source"
+	local codename
+	codename="$(. /etc/os-release && echo "${VERSION_CODENAME}")"
+	printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$codename" | $SUDO tee /etc/apt/sources.list.d/dh-rumprun-deb-src.sources
+	$SUDO apt-get update
+}
+
+# Debian source packages the tests build (name=version), downloaded once into
+# target/debian-sources/ (apt-get source --download-only; never committed).
+DEBIAN_SOURCES=(hello=2.10-3)
+
+fetch_debian_sources() {
+	section "Debian sources: ${DEBIAN_SOURCES[*]}"
+	mkdir -p target/debian-sources
+	local spec name version
+	for spec in "${DEBIAN_SOURCES[@]}"; do
+		name="${spec%%=*}"
+		version="${spec#*=}"
+		if [ -f "target/debian-sources/${name}_${version#*:}.dsc" ]; then
+			echo "${name} ${version}: already downloaded"
+			continue
+		fi
+		ensure_deb_src
+		(cd target/debian-sources && apt-get source --download-only "${name}=${version}")
+	done
 }

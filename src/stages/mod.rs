@@ -14,25 +14,13 @@ use crate::control::Control;
 use crate::dh_options::{DhOptions, Parallel};
 use crate::env::Env;
 use crate::flavour::{Flavour, flavours, triplet};
+use crate::layout::{LAYOUT_FILE, Layout, bin_dir};
 use crate::location::InputError;
 use crate::manual::{COMMON_STAGE_OPTIONS, Manual};
 use crate::plan::{Command, Plan, Step};
 use crate::selection::select;
+use crate::toolchain::{find_in, is_executable, missing_tool, search_dirs};
 use std::path::{Path, PathBuf};
-
-/// Where the flavour build lives: under `debian/.debhelper/`, which
-/// `dh_clean` removes even when the clean stage is not in the sequence.
-pub const FLAVOUR_DIR: &str = "debian/.debhelper/rumprun";
-
-/// The flavour's build directory.
-pub fn build_dir() -> PathBuf {
-    Path::new(FLAVOUR_DIR).join("build")
-}
-
-/// The flavour's staged install (`make install DESTDIR=...`).
-pub fn stage_dir() -> PathBuf {
-    Path::new(FLAVOUR_DIR).join("stage")
-}
 
 /// One of the six stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,13 +72,16 @@ impl Stage {
         }
     }
 
-    /// What the stage does in `ctx`.
+    /// Reads what the stage needs beyond `ctx` (the build system, the
+    /// toolchain, the layout) and returns what it does. For
+    /// `dh_rumprun_install` this is the first half, the staged install;
+    /// [`install::fill_plan`] is the second.
     pub fn plan(self, ctx: &Context) -> Result<Plan, InputError> {
         match self {
-            Stage::Configure => configure::plan(ctx),
-            Stage::Build => build::plan(ctx),
+            Stage::Configure => configure::plan(ctx, &configure::Inputs::read(ctx)?),
+            Stage::Build => build::plan(ctx, &ctx.read_layout()?),
             Stage::Test => Ok(test::plan(ctx)),
-            Stage::Install => Ok(install::plan(ctx)),
+            Stage::Install => Ok(install::stage_plan(ctx, &ctx.read_layout()?)),
             Stage::Substvars => substvars::plan(ctx),
             Stage::Clean => Ok(clean::plan(ctx)),
         }
@@ -109,8 +100,15 @@ pub struct Context {
     pub env: Env,
     /// The debhelper compat level.
     pub compat: u32,
-    /// The top of the source package (where `debian/` is).
+    /// The top of the source package (where `debian/` is), as given.
     pub root: PathBuf,
+    /// The same, absolute (for the build path map and `PATH`).
+    pub abs_root: PathBuf,
+    /// `debian/control`, for errors about a flavour stanza.
+    pub control_path: PathBuf,
+    /// The first binary package of the control file (debhelper's main
+    /// package, whose files may drop the `PKG.` prefix).
+    pub first_package: String,
     /// Every package the command acts on (flavours and others), for the log.
     pub acted: Vec<String>,
     /// The flavour packages it acts on (never empty).
@@ -120,35 +118,63 @@ pub struct Context {
 }
 
 impl Context {
-    /// A `dh_auto_*` command for the flavour: its build directory, the
-    /// build system and source directory given to dh or to the stage, and
-    /// the flavour's clean cross environment.
-    pub fn dh_auto(&self, command: &str, extra: &[String]) -> Command {
-        let mut argv = vec![
-            command.to_string(),
-            format!("--builddirectory={}", build_dir().display()),
-        ];
-        if let Some(bs) = &self.opts.buildsystem {
-            argv.push(format!("--buildsystem={bs}"));
-        }
-        if let Some(src) = &self.opts.sourcedirectory {
-            argv.push(format!("--sourcedirectory={src}"));
-        }
-        argv.extend(extra.iter().cloned());
-        if !self.opts.build_system_args.is_empty() {
-            argv.push("--".into());
-            argv.extend(self.opts.build_system_args.iter().cloned());
-        }
-        let mut env = flavour_environment(self.triplet, &self.env);
+    /// The flavour's clean cross environment, for every command it runs.
+    pub fn flavour_env(&self) -> Vec<(String, Option<String>)> {
+        let mut env = flavour_environment(
+            self.triplet,
+            &self.env,
+            &self.abs_root,
+            &self.abs_root.join(bin_dir()),
+        );
         // The child is a plain debhelper command acting for the whole source.
         for var in ["DH_INTERNAL_OPTIONS", "DH_OPTIONS"] {
             if self.env.get(var).is_some() {
                 env.push((var.into(), None));
             }
         }
+        env
+    }
+
+    /// The environment of the build system's commands in `layout`. Meson
+    /// takes the flavour's compilers and flags from the cross file and reads
+    /// CC, CFLAGS and friends from the environment for the build machine, so
+    /// for Meson only `PATH` and the debhelper variables change.
+    pub fn build_system_env(&self, layout: &Layout) -> Vec<(String, Option<String>)> {
+        let env = self.flavour_env();
+        if layout.family() != "meson" {
+            return env;
+        }
+        env.into_iter()
+            .filter(|(k, v)| {
+                k == "PATH"
+                    || k == "DH_INTERNAL_BUILDFLAGS"
+                    || (k.starts_with("DH_") && v.is_none())
+            })
+            .collect()
+    }
+
+    /// A `dh_auto_*` command for the flavour, in `layout`'s directories:
+    /// `extra` debhelper options, then after `--` the flavour's own
+    /// build-system arguments `flavour_args` and the maintainer's (which
+    /// come last, so they win).
+    pub fn dh_auto(
+        &self,
+        command: &str,
+        layout: &Layout,
+        extra: &[String],
+        flavour_args: &[String],
+    ) -> Command {
+        let mut argv = vec![command.to_string()];
+        argv.extend(layout.dh_auto_options());
+        argv.extend(extra.iter().cloned());
+        if !flavour_args.is_empty() || !self.opts.build_system_args.is_empty() {
+            argv.push("--".into());
+            argv.extend(flavour_args.iter().cloned());
+            argv.extend(self.opts.build_system_args.iter().cloned());
+        }
         Command {
             argv,
-            env,
+            env: self.build_system_env(layout),
             cwd: None,
         }
     }
@@ -174,6 +200,40 @@ impl Context {
                 line: self.tool.to_string(),
             })
             .collect()
+    }
+
+    /// The toolchain's tool `name` (`TRIPLET-gcc`, `rumprun-bake`), or the
+    /// error that says where it was looked for and what provides it.
+    pub fn require_tool(&self, name: &str) -> Result<PathBuf, InputError> {
+        let dirs = search_dirs(&self.env);
+        find_in(&dirs, name, is_executable).ok_or_else(|| {
+            let f = &self.flavours[0];
+            missing_tool(&self.control_path, f.line, &f.package, name, &dirs)
+        })
+    }
+
+    /// The layout `dh_rumprun_configure` recorded.
+    pub fn read_layout(&self) -> Result<Layout, InputError> {
+        let path = self.root.join(LAYOUT_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|_| {
+            InputError::about(
+                Path::new(LAYOUT_FILE),
+                "the flavour is not configured (dh_rumprun_configure has not run)",
+                "run the build from the start (debian/rules build); an override_dh_rumprun_configure must call dh_rumprun_configure",
+            )
+        })?;
+        Layout::from_file(Path::new(LAYOUT_FILE), &text)
+    }
+
+    /// `debian/PKG.rumprun`, or `debian/rumprun` for the first package
+    /// (debhelper's `pkgfile` rule), when `package` has one.
+    pub fn bake_file(&self, package: &str) -> Option<PathBuf> {
+        let own = PathBuf::from(format!("debian/{package}.rumprun"));
+        if self.root.join(&own).is_file() {
+            return Some(own);
+        }
+        let main = PathBuf::from("debian/rumprun");
+        (package == self.first_package && self.root.join(&main).is_file()).then_some(main)
     }
 }
 
@@ -223,19 +283,6 @@ pub fn compat_level(control: &Control, root: &Path, env: &Env) -> Result<u32, In
         })
 }
 
-/// The file that marks `package` as a flavour dh must not skip:
-/// `debian/PKG.rumprun`, or `debian/rumprun` for the first package
-/// (debhelper's `pkgfile` rule, which dh's NOOP promise checks).
-pub fn marker_file(control: &Control, root: &Path, package: &str) -> Option<PathBuf> {
-    let own = root.join(format!("debian/{package}.rumprun"));
-    if own.is_file() {
-        return Some(own);
-    }
-    let main = root.join("debian/rumprun");
-    let is_main = control.packages.first().is_some_and(|p| p.name == package);
-    (is_main && main.is_file()).then_some(main)
-}
-
 /// Reads the inputs in `root` and builds the stage's context; `Ok(None)`
 /// when the command acts on no flavour package (the common, fast case).
 pub fn context(
@@ -262,23 +309,6 @@ pub fn context(
     if acted_flavours.is_empty() {
         return Ok(None);
     }
-    for f in &acted_flavours {
-        if marker_file(&control, root, &f.package).is_none() {
-            let line = control.package(&f.package).map_or(1, |p| p.stanza.line);
-            return Err(Failure::Input(InputError::at(
-                &control.path,
-                line,
-                format!(
-                    "flavour package {} has no debian/{}.rumprun, so dh skips the rumprun stages for it",
-                    f.package, f.package
-                ),
-                format!(
-                    "create debian/{}.rumprun (comments only is fine: it then uses the defaults)",
-                    f.package
-                ),
-            )));
-        }
-    }
     let host = match selection.host_arch {
         Some(host) => host,
         None => crate::arch::host_arch(env.get("DEB_HOST_ARCH")).map_err(Failure::Input)?,
@@ -300,12 +330,31 @@ pub fn context(
             ),
         )));
     };
+    let here = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let abs_root = std::path::absolute(here).map_err(|e| {
+        Failure::Input(InputError::about(
+            root,
+            format!("cannot resolve the package directory: {e}"),
+            "run the stage from the package's top directory",
+        ))
+    })?;
     let ctx = Context {
         tool: stage.command(),
         opts,
         env,
         compat,
         root: root.to_path_buf(),
+        abs_root,
+        control_path: control.path.clone(),
+        first_package: control
+            .packages
+            .first()
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
         acted: selection.packages,
         flavours: acted_flavours,
         triplet,
@@ -349,6 +398,39 @@ pub fn main(stage: Stage, args: &[String]) -> i32 {
         print!("{plan}");
     }
     if ctx.opts.no_act {
+        // What the staged install will hold is not known yet; a staged
+        // install left by an earlier run is shown as it would be filled.
+        if stage == Stage::Install && ctx.root.join(crate::layout::stage_dir()).is_dir() {
+            return fill_packages(&ctx);
+        }
+        return 0;
+    }
+    if let Err(e) = crate::execute::execute(&plan) {
+        eprintln!("{tool}: error: {e:#}");
+        return 255;
+    }
+    if stage == Stage::Install {
+        return fill_packages(&ctx);
+    }
+    0
+}
+
+/// The second half of `dh_rumprun_install`, planned from what the staged
+/// install holds once the first half has run.
+fn fill_packages(ctx: &Context) -> i32 {
+    let tool = ctx.tool;
+    let plan = install::FillInputs::read(ctx).and_then(|inputs| install::fill_plan(ctx, &inputs));
+    let plan = match plan {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{tool}: error: {e}");
+            return 255;
+        }
+    };
+    if ctx.opts.verbose || ctx.opts.no_act {
+        print!("{plan}");
+    }
+    if ctx.opts.no_act {
         return 0;
     }
     match crate::execute::execute(&plan) {
@@ -357,5 +439,33 @@ pub fn main(stage: Stage, args: &[String]) -> i32 {
             eprintln!("{tool}: error: {e:#}");
             255
         }
+    }
+}
+
+/// A context for unit tests of the plans: package `hello-rumprun` (a
+/// program flavour at line 10) on amd64, in `/build/hello`, with `args`
+/// and `env`.
+#[cfg(test)]
+pub(crate) fn test_context(stage: Stage, args: &[&str], env: &[(&str, &str)]) -> Context {
+    use crate::flavour::FlavourKind;
+    let env = Env::from_pairs(env.iter().copied());
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let opts = DhOptions::parse(&args, &env, 13).expect("valid options");
+    Context {
+        tool: stage.command(),
+        opts,
+        env,
+        compat: 13,
+        root: PathBuf::new(),
+        abs_root: PathBuf::from("/build/hello"),
+        control_path: PathBuf::from("debian/control"),
+        first_package: "hello".into(),
+        acted: vec!["hello".into(), "hello-rumprun".into()],
+        flavours: vec![Flavour {
+            package: "hello-rumprun".into(),
+            kind: FlavourKind::Program,
+            line: 10,
+        }],
+        triplet: "x86_64-rumprun-netbsd",
     }
 }

@@ -65,6 +65,7 @@ pub fn plan(ctx: &Context) -> Result<Plan, InputError> {
         steps.push(Step::Write {
             path,
             contents: updated_substvars(&existing, &values),
+            executable: false,
         });
     }
     steps.extend(ctx.log_steps());

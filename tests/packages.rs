@@ -1,0 +1,586 @@
+//! Whole source packages built with `dpkg-buildpackage -b -uc -us`, with
+//! the installed dh-rumprun and the installed stand-in toolchain: the
+//! fixtures of `fixtures/packages/` (one per build system) and GNU hello
+//! from Debian with a flavour stanza added.
+//!
+//! For each package: the flavour .deb holds exactly the baked images at
+//! the expected paths (plus the files every Debian package has), each image
+//! runs and prints what the program prints, the package is
+//! architecture-specific and lintian-clean; `debian/rules clean` restores
+//! the tree; a second build gives byte-identical .debs; a build with the
+//! `pkg.SRC.norumprun` profile never calls the toolchain, yields only the
+//! native packages, and those are byte-identical to the full build's.
+//!
+//! All of them need the installed packages, so they are `#[ignore]`d and
+//! run from `./run-tests`. The `no_toolchain_*` tests need the stand-in
+//! NOT installed; `./run-tests` runs them before installing it.
+
+mod common;
+
+use common::{TempTree, fixture_dir, repo_root};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+/// One image a flavour must ship: its path in the package, the arguments
+/// to run it with, and lines its output must contain.
+struct Image {
+    path: &'static str,
+    args: &'static [&'static str],
+    prints: &'static [&'static str],
+}
+
+/// A source package to build and what its flavour must hold.
+struct Case {
+    /// Source package name.
+    source: &'static str,
+    /// The native binary packages (besides -dbgsym ones).
+    native: &'static [&'static str],
+    /// The flavour package.
+    flavour: &'static str,
+    /// Its images.
+    images: &'static [Image],
+}
+
+/// A source tree in a scratch directory; dpkg-buildpackage writes the
+/// .debs next to it.
+struct Work {
+    tmp: TempTree,
+    dir: PathBuf,
+}
+
+impl Work {
+    /// A copy of `src` as `<tmp>/<name>`, timestamps kept (make compares
+    /// them).
+    fn copy_of(src: &Path, name: &str) -> Work {
+        let tmp = TempTree::new(&format!("pkg-{name}"));
+        let dir = tmp.path().join(name);
+        let st = Command::new("cp")
+            .arg("-a")
+            .arg(src)
+            .arg(&dir)
+            .status()
+            .expect("cp -a");
+        assert!(st.success(), "copying {}", src.display());
+        Work { tmp, dir }
+    }
+
+    /// Runs `program args` in the tree with `env` added; panics with the
+    /// output unless it succeeds.
+    fn run(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .current_dir(&self.dir)
+            .env("LC_ALL", "C.UTF-8");
+        for var in [
+            "DEB_BUILD_PROFILES",
+            "DEB_BUILD_OPTIONS",
+            "DH_VERBOSE",
+            "RUMPRUN_TOOLCHAIN",
+            "MAKEFLAGS",
+            "MAKELEVEL",
+            "MFLAGS",
+        ] {
+            cmd.env_remove(var);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("running {program}: {e}"));
+        assert!(
+            out.status.success(),
+            "{program} {args:?} failed in {} ({}):\n{}\n{}",
+            self.dir.display(),
+            out.status,
+            tail(&String::from_utf8_lossy(&out.stdout), 60),
+            tail(&String::from_utf8_lossy(&out.stderr), 60)
+        );
+        out
+    }
+
+    /// `dpkg-buildpackage -b -uc -us` with `env`; moves the .debs it made
+    /// into `<tmp>/<label>/` and returns them by package name, with the
+    /// wall time in seconds.
+    fn build(&self, label: &str, env: &[(&str, &str)]) -> (BTreeMap<String, PathBuf>, f64) {
+        let start = Instant::now();
+        self.run("dpkg-buildpackage", &["-b", "-uc", "-us"], env);
+        let secs = start.elapsed().as_secs_f64();
+        let out_dir = self.tmp.path().join(label);
+        fs::create_dir_all(&out_dir).expect("mkdir");
+        let mut debs = BTreeMap::new();
+        for entry in fs::read_dir(self.tmp.path()).expect("ls").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !entry.path().is_file() {
+                continue;
+            }
+            let to = out_dir.join(&name);
+            fs::rename(entry.path(), &to).expect("move build output");
+            if let Some(pkg) = name.strip_suffix(".deb").and_then(|n| n.split('_').next()) {
+                debs.insert(pkg.to_string(), to);
+            }
+        }
+        (debs, secs)
+    }
+}
+
+/// The last `n` lines of `text`.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// Every file of a tree (relative path → mode and content), for comparing
+/// trees before and after a build.
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("ls").flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(root).expect("inside").to_path_buf();
+            let meta = fs::symlink_metadata(&path).expect("stat");
+            if meta.is_dir() {
+                out.insert(rel, (meta.permissions().mode(), Vec::new()));
+                stack.push(path);
+            } else if meta.file_type().is_symlink() {
+                let target = fs::read_link(&path).expect("readlink");
+                out.insert(rel, (0, target.to_string_lossy().as_bytes().to_vec()));
+            } else {
+                out.insert(
+                    rel,
+                    (meta.permissions().mode(), fs::read(&path).expect("read")),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Asserts two snapshots are equal, naming the differing paths.
+fn assert_same_tree(
+    before: &BTreeMap<PathBuf, (u32, Vec<u8>)>,
+    after: &BTreeMap<PathBuf, (u32, Vec<u8>)>,
+    what: &str,
+) {
+    let mut diffs = Vec::new();
+    for (p, v) in after {
+        match before.get(p) {
+            None => diffs.push(format!("left behind: {}", p.display())),
+            Some(b) if b != v => diffs.push(format!("changed: {}", p.display())),
+            _ => {}
+        }
+    }
+    for p in before.keys().filter(|p| !after.contains_key(*p)) {
+        diffs.push(format!("removed: {}", p.display()));
+    }
+    assert!(diffs.is_empty(), "{what}:\n{}", diffs.join("\n"));
+}
+
+/// The regular files of a .deb (`dpkg-deb -c`), without the leading `./`.
+fn deb_files(deb: &Path) -> Vec<String> {
+    let out = Command::new("dpkg-deb")
+        .arg("-c")
+        .arg(deb)
+        .output()
+        .expect("dpkg-deb -c");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with('d'))
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .map(|p| p.trim_start_matches("./").to_string())
+        .collect()
+}
+
+/// A control field of a .deb.
+fn deb_field(deb: &Path, field: &str) -> String {
+    let out = Command::new("dpkg-deb")
+        .arg("-f")
+        .arg(deb)
+        .arg(field)
+        .output()
+        .expect("dpkg-deb -f");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Checks the flavour .deb: exactly the images (besides the files every
+/// package has), architecture-specific, each image runs, lintian-clean.
+fn check_flavour(case: &Case, deb: &Path, scratch: &Path) {
+    let files = deb_files(deb);
+    let common = [
+        format!("usr/share/doc/{}/changelog.gz", case.flavour),
+        format!("usr/share/doc/{}/changelog.Debian.gz", case.flavour),
+        format!("usr/share/doc/{}/copyright", case.flavour),
+        format!("usr/share/lintian/overrides/{}", case.flavour),
+    ];
+    let mut images: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !common.iter().any(|c| c == f))
+        .collect();
+    images.sort();
+    let mut want: Vec<&str> = case.images.iter().map(|i| i.path).collect();
+    want.sort();
+    assert_eq!(
+        images, want,
+        "{}: files besides the doc and lintian files",
+        case.flavour
+    );
+    assert!(
+        files.contains(&common[3]),
+        "{}: no lintian override file",
+        case.flavour
+    );
+    assert_eq!(deb_field(deb, "Architecture"), "amd64", "{}", case.flavour);
+    let x = scratch.join(format!("x-{}", case.flavour));
+    let st = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(deb)
+        .arg(&x)
+        .status()
+        .expect("dpkg-deb -x");
+    assert!(st.success());
+    for image in case.images {
+        let path = x.join(image.path);
+        let out = Command::new(&path)
+            .args(image.args)
+            .output()
+            .unwrap_or_else(|e| panic!("running {}: {e}", path.display()));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{} exited {}", image.path, out.status);
+        for line in image.prints {
+            assert!(
+                stdout.contains(line),
+                "{} should print {line:?}, printed:\n{stdout}",
+                image.path
+            );
+        }
+    }
+    let out = Command::new("lintian")
+        .args(["--no-tag-display-limit"])
+        .arg(deb)
+        .output()
+        .expect("lintian");
+    let report = String::from_utf8_lossy(&out.stdout);
+    let bad: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("E: ") || l.starts_with("W: "))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "lintian on {}:\n{}",
+        deb.display(),
+        bad.join("\n")
+    );
+}
+
+/// A directory whose toolchain commands fail loudly: put first on `PATH`,
+/// it proves a build never calls the toolchain.
+fn poisoned_toolchain(scratch: &Path) -> PathBuf {
+    let bin = scratch.join("poison/bin");
+    fs::create_dir_all(&bin).expect("mkdir");
+    for tool in [
+        "x86_64-rumprun-netbsd-gcc",
+        "x86_64-rumprun-netbsd-g++",
+        "x86_64-rumprun-netbsd-ar",
+        "rumprun-bake",
+    ] {
+        let path = bin.join(tool);
+        fs::write(
+            &path,
+            format!("#!/bin/sh\necho \"{tool} called under the norumprun profile\" >&2\nexit 99\n"),
+        )
+        .expect("write");
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    bin
+}
+
+/// The whole check of one source tree `src` (see the module doc); returns
+/// the first build's .debs (with the scratch tree that holds them).
+fn build_and_check(case: &Case, src: &Path) -> (Work, BTreeMap<String, PathBuf>) {
+    let work = Work::copy_of(src, case.source);
+    let pristine = snapshot(&work.dir);
+    let (first, with_secs) = work.build("first", &[]);
+    let flavour = first
+        .get(case.flavour)
+        .unwrap_or_else(|| panic!("no {} .deb among {:?}", case.flavour, first.keys()));
+    check_flavour(case, flavour, work.tmp.path());
+    for native in case.native {
+        assert!(
+            first.contains_key(*native),
+            "no {native} .deb among {:?}",
+            first.keys()
+        );
+    }
+
+    work.run("debian/rules", &["clean"], &[]);
+    assert_same_tree(
+        &pristine,
+        &snapshot(&work.dir),
+        "debian/rules clean left the tree changed",
+    );
+
+    let (second, _) = work.build("second", &[]);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (pkg, deb) in &first {
+        assert!(
+            fs::read(deb).expect("deb") == fs::read(&second[pkg]).expect("deb"),
+            "{pkg}: two builds gave different .debs"
+        );
+    }
+    work.run("debian/rules", &["clean"], &[]);
+
+    let poison = poisoned_toolchain(work.tmp.path());
+    let path = format!(
+        "{}:{}",
+        poison.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let profile = format!("pkg.{}.norumprun", case.source);
+    let (without, without_secs) = work.build(
+        "norumprun",
+        &[("DEB_BUILD_PROFILES", &profile), ("PATH", &path)],
+    );
+    let flavours: Vec<&String> = without.keys().filter(|k| k.contains("rumprun")).collect();
+    assert!(
+        flavours.is_empty(),
+        "the norumprun profile built {flavours:?}"
+    );
+    for (pkg, deb) in &without {
+        assert!(
+            fs::read(deb).expect("deb") == fs::read(&first[pkg]).expect("deb"),
+            "{pkg}: the native .deb differs with and without the flavour"
+        );
+    }
+    eprintln!(
+        "{}: dpkg-buildpackage with the flavour {with_secs:.1} s, without (norumprun) {without_secs:.1} s",
+        case.source
+    );
+    (work, first)
+}
+
+const AUTOTOOLS: Case = Case {
+    source: "demo-autotools",
+    native: &["demo-autotools"],
+    flavour: "demo-autotools-rumprun",
+    images: &[Image {
+        path: "usr/lib/rumprun/hw_virtio/demo-autotools",
+        args: &[],
+        // musl has strlcpy and glibc 2.36 does not: configure ran against
+        // the rumprun toolchain, and its link tests stayed honest.
+        prints: &[
+            "Hello from demo-autotools!",
+            "strlcpy: yes, nosuchfunc_for_dh_rumprun: no",
+        ],
+    }],
+};
+
+const CMAKE: Case = Case {
+    source: "demo-cmake",
+    native: &["demo-cmake"],
+    flavour: "demo-cmake-rumprun",
+    images: &[
+        Image {
+            path: "usr/lib/rumprun/hw_virtio/demo-cmake",
+            args: &[],
+            prints: &["Hello from demo-cmake!"],
+        },
+        Image {
+            path: "usr/lib/rumprun/xen_pv/demo-cmake",
+            args: &[],
+            prints: &["Hello from demo-cmake!"],
+        },
+    ],
+};
+
+const MESON: Case = Case {
+    source: "demo-meson",
+    native: &["demo-meson"],
+    flavour: "demo-meson-rumprun",
+    images: &[Image {
+        path: "usr/lib/xen/boot/demo-meson-dm",
+        args: &[],
+        prints: &["Hello from demo-meson!", "built for: rumprun"],
+    }],
+};
+
+const MAKE: Case = Case {
+    source: "demo-make",
+    native: &["demo-make"],
+    flavour: "demo-make-rumprun",
+    images: &[
+        Image {
+            path: "usr/lib/demo-make/images/hw_generic/demo-make",
+            args: &[],
+            prints: &["Hello from demo-make!"],
+        },
+        Image {
+            path: "usr/lib/demo-make/images/hw_virtio/demo-make",
+            args: &[],
+            prints: &["Hello from demo-make!"],
+        },
+        Image {
+            path: "usr/lib/rumprun/hw_virtio/demo-make-count",
+            args: &["a", "b", "c"],
+            prints: &["demo-make-count: 3 arguments"],
+        },
+    ],
+};
+
+const HELLO: Case = Case {
+    source: "hello",
+    native: &["hello"],
+    flavour: "hello-rumprun",
+    images: &[Image {
+        path: "usr/lib/rumprun/hw_virtio/hello",
+        args: &[],
+        prints: &["Hello, world!"],
+    }],
+};
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+fn autotools_fixture_builds_its_flavour() {
+    build_and_check(&AUTOTOOLS, &fixture_dir("packages/demo-autotools"));
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+fn cmake_cxx_fixture_builds_its_flavour() {
+    build_and_check(&CMAKE, &fixture_dir("packages/demo-cmake"));
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+fn meson_fixture_builds_its_flavour() {
+    build_and_check(&MESON, &fixture_dir("packages/demo-meson"));
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+fn makefile_fixture_builds_its_flavour() {
+    build_and_check(&MAKE, &fixture_dir("packages/demo-make"));
+}
+
+/// GNU hello's Debian source, unpacked from the .dsc that
+/// `tools/fetch-sources` downloaded into `target/debian-sources/`.
+fn hello_source(into: &Path) -> PathBuf {
+    let dsc = repo_root().join("target/debian-sources/hello_2.10-3.dsc");
+    assert!(
+        dsc.is_file(),
+        "{} is missing: run tools/fetch-sources (./run-tests does)",
+        dsc.display()
+    );
+    let dir = into.join("hello-2.10");
+    let st = Command::new("dpkg-source")
+        .args(["--no-check", "-x"])
+        .arg(&dsc)
+        .arg(&dir)
+        .output()
+        .expect("dpkg-source -x");
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    dir
+}
+
+/// What a maintainer adds to hello for a program flavour (what
+/// `dh_rumprun add-flavour --program hello` will write): the add-on and the
+/// toolchain as build-dependencies outside the norumprun profile, the
+/// flavour stanza, and the native install kept in debian/hello (a second
+/// binary package would send dh_auto_install to debian/tmp).
+fn add_hello_flavour(dir: &Path) {
+    let control_path = dir.join("debian/control");
+    let control = fs::read_to_string(&control_path).expect("control");
+    let control = control.replace(
+        "Build-Depends: debhelper-compat (= 13), help2man, texinfo\n",
+        "Build-Depends: debhelper-compat (= 13), help2man, texinfo,\n dh-sequence-rumprun <!pkg.hello.norumprun>,\n rumprun-toolchain [amd64] <!pkg.hello.norumprun>\n",
+    );
+    assert!(
+        control.contains("dh-sequence-rumprun"),
+        "hello's Build-Depends changed upstream"
+    );
+    let control = format!(
+        "{control}\nPackage: hello-rumprun\nArchitecture: amd64\nBuild-Profiles: <!pkg.hello.norumprun>\n\
+         Depends: ${{misc:Depends}}\nStatic-Built-Using: ${{rumprun:Static-Built-Using}}\n\
+         Built-Using: ${{rumprun:Built-Using}}\n\
+         Description: example package based on GNU hello (rumprun unikernel)\n \
+         GNU hello baked into a rumprun unikernel image for hw_virtio.\n"
+    );
+    fs::write(&control_path, control).expect("write control");
+    let rules_path = dir.join("debian/rules");
+    let rules = fs::read_to_string(&rules_path).expect("rules");
+    fs::write(
+        &rules_path,
+        format!("{rules}\noverride_dh_auto_install:\n\tdh_auto_install --destdir=debian/hello\n"),
+    )
+    .expect("write rules");
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain, and hello's source; run ./run-tests"]
+fn gnu_hello_from_debian_builds_its_flavour() {
+    let tmp = TempTree::new("hello-src");
+    let dir = hello_source(tmp.path());
+    // The native build without the flavour, for the byte comparison.
+    let plain = Work::copy_of(&dir, "hello");
+    let (plain_debs, _) = plain.build("plain", &[]);
+    add_hello_flavour(&dir);
+    let (_work, debs) = build_and_check(&HELLO, &dir);
+    // The flavoured source builds the same native .debs as Debian's own.
+    for (pkg, deb) in &plain_debs {
+        assert!(
+            fs::read(deb).expect("deb") == fs::read(&debs[pkg]).expect("deb"),
+            "{pkg}: the native .deb differs with and without the flavour"
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and NO rumprun toolchain; run ./run-tests"]
+fn no_toolchain_norumprun_profile_builds_only_native_packages() {
+    let on_path = std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .any(|d| Path::new(d).join("x86_64-rumprun-netbsd-gcc").exists());
+    assert!(
+        !on_path,
+        "a rumprun toolchain is on PATH: ./run-tests runs this test before installing the stand-in"
+    );
+    for (name, native) in [
+        ("demo-autotools", "demo-autotools"),
+        ("demo-make", "demo-make"),
+    ] {
+        let work = Work::copy_of(&fixture_dir(&format!("packages/{name}")), name);
+        let profile = format!("pkg.{name}.norumprun");
+        let (debs, _) = work.build("norumprun", &[("DEB_BUILD_PROFILES", &profile)]);
+        let names: Vec<&String> = debs.keys().collect();
+        assert_eq!(names, [native, &format!("{native}-dbgsym")], "{name}");
+        // Without the profile, the missing toolchain stops the build early.
+        let out = Command::new("dpkg-buildpackage")
+            .args(["-b", "-uc", "-us"])
+            .current_dir(&work.dir)
+            .env_remove("DEB_BUILD_PROFILES")
+            .output()
+            .expect("dpkg-buildpackage");
+        assert!(!out.status.success(), "{name} built without a toolchain");
+        assert!(
+            String::from_utf8_lossy(&out.stderr)
+                .contains("Unmet build dependencies: rumprun-toolchain"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
