@@ -584,3 +584,22 @@ fn no_toolchain_norumprun_profile_builds_only_native_packages() {
         );
     }
 }
+
+#[test]
+#[ignore = "needs the installed stand-in toolchain; run ./run-tests"]
+fn standin_toolchain_behaves_as_rumprun_facts_say() {
+    // fixtures/rumprun-standin/tests/check: names, -dumpmachine,
+    // -print-multiarch, relocatable links with the bake-recipe note, the
+    // stub link failing on unresolved symbols, -shared failing,
+    // rumprun-bake's configs and refusals, and autotools, CMake, Meson and
+    // Makefile projects built, baked and run.
+    let check = fixture_dir("rumprun-standin/tests/check");
+    let out = Command::new(&check).output().expect("tests/check");
+    assert!(
+        out.status.success(),
+        "{}:\n{}\n{}",
+        check.display(),
+        tail(&String::from_utf8_lossy(&out.stdout), 40),
+        tail(&String::from_utf8_lossy(&out.stderr), 20)
+    );
+}

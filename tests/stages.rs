@@ -97,6 +97,10 @@ fn standin() -> String {
 fn configure_prints_its_plan_with_tab_and_passes_arguments() {
     let t = hello();
     t.write("CMakeLists.txt", "project(hello C)\n");
+    t.write(
+        "debian/changelog",
+        "hello (1.0) unstable; urgency=medium\n\n  * Test.\n\n -- A <a@example.org>  Thu, 26 Nov 2026 09:00:00 +0000\n",
+    );
     let toolchain = standin();
     let o = t.run(
         "configure",
@@ -120,7 +124,7 @@ fn configure_prints_its_plan_with_tab_and_passes_arguments() {
     );
     assert!(
         configure.contains(
-            "dh_auto_configure --buildsystem=cmake --builddirectory=debian/.debhelper/rumprun/build -- -DCMAKE_TOOLCHAIN_FILE="
+            "dh_auto_configure --buildsystem=cmake+makefile --builddirectory=debian/.debhelper/rumprun/build -- -DCMAKE_TOOLCHAIN_FILE="
         ),
         "{out}"
     );

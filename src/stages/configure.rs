@@ -118,7 +118,7 @@ fn which_build_system(ctx: &Context) -> Result<WhichBuildSystem, InputError> {
         return Err(InputError::about(
             what,
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
-            "fix the build system options given to dh or to dh_rumprun_configure",
+            "fix what dh_assistant reports (debhelper's own build system detection, run with the options given to dh or to the stage)",
         ));
     }
     WhichBuildSystem::parse(&String::from_utf8_lossy(&out.stdout))
