@@ -13,10 +13,11 @@ pub const MANUAL: Manual = Manual {
     description: "dh-rumprun lets one Debian source package build its native binary packages and a \
         Rumprun unikernel flavour from the same source. Add \"dh-sequence-rumprun\" to Build-Depends \
         and a flavour stanza (a package named foo-rumprun for programs or libfoo-rumprun-dev for \
-        static libraries, Architecture: any, Build-Profiles: <!pkg.SRC.norumprun>) plus a file \
-        debian/PKG.rumprun, and dh runs the stages dh_rumprun_configure, dh_rumprun_build, \
-        dh_rumprun_test, dh_rumprun_install, dh_rumprun_substvars and dh_rumprun_clean beside the \
-        native build.\n\n\
+        static libraries, architecture-specific, Build-Profiles: <!pkg.SRC.norumprun>), and dh runs \
+        the stages dh_rumprun_configure, dh_rumprun_build, dh_rumprun_test, dh_rumprun_install, \
+        dh_rumprun_substvars and dh_rumprun_clean beside the native build. An optional \
+        debian/PKG.rumprun says which programs to bake for which rumprun configs (see \
+        dh_rumprun_install).\n\n\
         dh_rumprun itself is the maintainer's tool; this version has no subcommand besides manpage, \
         which prints the man page of any dh-rumprun command in roff.",
     options: &[

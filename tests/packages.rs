@@ -6,8 +6,9 @@
 //! For each package: the flavour .deb holds exactly the baked images at
 //! the expected paths (plus the files every Debian package has), each image
 //! runs and prints what the program prints, the package is
-//! architecture-specific and lintian-clean; `debian/rules clean` restores
-//! the tree; a second build gives byte-identical .debs; a build with the
+//! architecture-specific and lintian-clean; `debian/rules clean` leaves the
+//! tree as it leaves it after a build without the flavour (pristine, for
+//! the fixtures); a second build gives byte-identical .debs; a build with the
 //! `pkg.SRC.norumprun` profile never calls the toolchain, yields only the
 //! native packages, and those are byte-identical to the full build's.
 //!
@@ -303,42 +304,19 @@ fn poisoned_toolchain(scratch: &Path) -> PathBuf {
 }
 
 /// The whole check of one source tree `src` (see the module doc); returns
-/// the first build's .debs (with the scratch tree that holds them).
-fn build_and_check(case: &Case, src: &Path) -> (Work, BTreeMap<String, PathBuf>) {
+/// the full build's .debs (with the scratch tree that holds them).
+///
+/// The build without the flavour comes first: what `debian/rules clean`
+/// leaves after it is what it must leave after a build with the flavour.
+/// For the fixtures that is the pristine tree (`pristine_after_clean`);
+/// Debian's hello does not clean back to its unpacked state by itself.
+fn build_and_check(
+    case: &Case,
+    src: &Path,
+    pristine_after_clean: bool,
+) -> (Work, BTreeMap<String, PathBuf>) {
     let work = Work::copy_of(src, case.source);
     let pristine = snapshot(&work.dir);
-    let (first, with_secs) = work.build("first", &[]);
-    let flavour = first
-        .get(case.flavour)
-        .unwrap_or_else(|| panic!("no {} .deb among {:?}", case.flavour, first.keys()));
-    check_flavour(case, flavour, work.tmp.path());
-    for native in case.native {
-        assert!(
-            first.contains_key(*native),
-            "no {native} .deb among {:?}",
-            first.keys()
-        );
-    }
-
-    work.run("debian/rules", &["clean"], &[]);
-    assert_same_tree(
-        &pristine,
-        &snapshot(&work.dir),
-        "debian/rules clean left the tree changed",
-    );
-
-    let (second, _) = work.build("second", &[]);
-    assert_eq!(
-        first.keys().collect::<Vec<_>>(),
-        second.keys().collect::<Vec<_>>()
-    );
-    for (pkg, deb) in &first {
-        assert!(
-            fs::read(deb).expect("deb") == fs::read(&second[pkg]).expect("deb"),
-            "{pkg}: two builds gave different .debs"
-        );
-    }
-    work.run("debian/rules", &["clean"], &[]);
 
     let poison = poisoned_toolchain(work.tmp.path());
     let path = format!(
@@ -356,10 +334,50 @@ fn build_and_check(case: &Case, src: &Path) -> (Work, BTreeMap<String, PathBuf>)
         flavours.is_empty(),
         "the norumprun profile built {flavours:?}"
     );
+    work.run("debian/rules", &["clean"], &[]);
+    let cleaned = snapshot(&work.dir);
+    if pristine_after_clean {
+        assert_same_tree(
+            &pristine,
+            &cleaned,
+            "debian/rules clean after the native build left the tree changed",
+        );
+    }
+
+    let (first, with_secs) = work.build("first", &[]);
+    let flavour = first
+        .get(case.flavour)
+        .unwrap_or_else(|| panic!("no {} .deb among {:?}", case.flavour, first.keys()));
+    check_flavour(case, flavour, work.tmp.path());
+    for native in case.native {
+        assert!(
+            first.contains_key(*native),
+            "no {native} .deb among {:?}",
+            first.keys()
+        );
+    }
     for (pkg, deb) in &without {
         assert!(
             fs::read(deb).expect("deb") == fs::read(&first[pkg]).expect("deb"),
             "{pkg}: the native .deb differs with and without the flavour"
+        );
+    }
+    work.run("debian/rules", &["clean"], &[]);
+    assert_same_tree(
+        &cleaned,
+        &snapshot(&work.dir),
+        "debian/rules clean after the build with the flavour left the tree changed",
+    );
+
+    let (second, _) = work.build("second", &[]);
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (pkg, deb) in &first {
+        assert!(
+            fs::read(deb).expect("deb") == fs::read(&second[pkg]).expect("deb"),
+            "{pkg}: two builds gave different .debs"
         );
     }
     eprintln!(
@@ -451,25 +469,25 @@ const HELLO: Case = Case {
 #[test]
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
 fn autotools_fixture_builds_its_flavour() {
-    build_and_check(&AUTOTOOLS, &fixture_dir("packages/demo-autotools"));
+    build_and_check(&AUTOTOOLS, &fixture_dir("packages/demo-autotools"), true);
 }
 
 #[test]
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
 fn cmake_cxx_fixture_builds_its_flavour() {
-    build_and_check(&CMAKE, &fixture_dir("packages/demo-cmake"));
+    build_and_check(&CMAKE, &fixture_dir("packages/demo-cmake"), true);
 }
 
 #[test]
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
 fn meson_fixture_builds_its_flavour() {
-    build_and_check(&MESON, &fixture_dir("packages/demo-meson"));
+    build_and_check(&MESON, &fixture_dir("packages/demo-meson"), true);
 }
 
 #[test]
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
 fn makefile_fixture_builds_its_flavour() {
-    build_and_check(&MAKE, &fixture_dir("packages/demo-make"));
+    build_and_check(&MAKE, &fixture_dir("packages/demo-make"), true);
 }
 
 /// GNU hello's Debian source, unpacked from the .dsc that
@@ -538,7 +556,7 @@ fn gnu_hello_from_debian_builds_its_flavour() {
     let plain = Work::copy_of(&dir, "hello");
     let (plain_debs, _) = plain.build("plain", &[]);
     add_hello_flavour(&dir);
-    let (_work, debs) = build_and_check(&HELLO, &dir);
+    let (_work, debs) = build_and_check(&HELLO, &dir, false);
     // The flavoured source builds the same native .debs as Debian's own.
     for (pkg, deb) in &plain_debs {
         assert!(

@@ -5,12 +5,12 @@
 
 use super::Context;
 use crate::bake::{self, BakeLine, DEFAULT_PROGRAM_DIRS, Image};
-use crate::flavour::FlavourKind;
+use crate::flavour::{Flavour, FlavourKind};
 use crate::layout::{Layout, stage_dir};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Command, Plan, Step};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The manual of `dh_rumprun_install`.
@@ -31,8 +31,13 @@ pub const MANUAL: Manual = Manual {
         file, every executable the flavour installs in usr/bin and usr/sbin is baked for \
         hw_virtio. Paths that leave the staged install or the package are errors.\n\n\
         The images are static executables by design, so the package gets a lintian override \
-        for statically-linked-binary on exactly those files, with a comment saying why. The \
-        programs baked are logged for dh_missing.",
+        for statically-linked-binary on exactly those files, with a comment saying why.\n\n\
+        A library flavour (configured with prefix /usr/TRIPLET) gets, from usr/TRIPLET/ of the \
+        staged install, the static archives of lib/, the headers under include/ and the \
+        pkg-config files (whose prefix must be /usr/TRIPLET), never shared objects, libtool \
+        archives, programs or documentation; its lintian overrides cover non-standard-dir-in-usr \
+        and file-in-unusual-dir for exactly those files.\n\n\
+        Every staged file that went into a package is logged for dh_missing.",
     options: &[],
     notes: "If the package has its own debian/PKG.lintian-overrides, dh_lintian installs that \
         file instead of the generated one: copy the generated lines into it.",
@@ -75,6 +80,8 @@ pub struct FillInputs {
     pub bake_tool: PathBuf,
     /// The configs `rumprun-bake list` names.
     pub configs: Vec<String>,
+    /// The `prefix=` of each pkg-config file a library flavour ships.
+    pub pc_prefixes: BTreeMap<PathBuf, Option<String>>,
 }
 
 impl FillInputs {
@@ -83,6 +90,22 @@ impl FillInputs {
     pub fn read(ctx: &Context) -> Result<FillInputs, InputError> {
         let stage = ctx.root.join(stage_dir());
         let staged = staged_files(&stage);
+        let pc_prefixes = if ctx.flavours.iter().any(|f| f.kind == FlavourKind::Library) {
+            library_files(ctx.triplet, &staged)
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "pc"))
+                .map(|p| {
+                    let text = std::fs::read_to_string(stage.join(&p)).unwrap_or_default();
+                    let prefix = text
+                        .lines()
+                        .find_map(|l| l.trim().strip_prefix("prefix="))
+                        .map(|v| v.trim().to_string());
+                    (p, prefix)
+                })
+                .collect()
+        } else {
+            BTreeMap::new()
+        };
         let program_flavours: Vec<_> = ctx
             .flavours
             .iter()
@@ -94,6 +117,7 @@ impl FillInputs {
                 staged,
                 bake_tool: PathBuf::new(),
                 configs: Vec::new(),
+                pc_prefixes,
             });
         }
         let bake_tool = ctx.require_tool("rumprun-bake")?;
@@ -136,6 +160,7 @@ impl FillInputs {
             staged,
             bake_tool,
             configs,
+            pc_prefixes,
         })
     }
 }
@@ -185,7 +210,7 @@ fn bake_configs(bake_tool: &Path) -> Result<Vec<String>, InputError> {
 
 /// The lintian overrides of a program flavour: its images are static
 /// executables by design.
-pub fn lintian_overrides(images: &[Image]) -> String {
+pub fn program_overrides(images: &[Image]) -> String {
     let mut text = String::new();
     for i in images {
         text.push_str(
@@ -199,129 +224,246 @@ pub fn lintian_overrides(images: &[Image]) -> String {
     text
 }
 
+/// The lintian overrides of a library flavour: its files live in the
+/// triplet's own tree, `/usr/TRIPLET/`, as a cross toolchain's do.
+pub fn library_overrides(triplet: &str, files: &[PathBuf]) -> String {
+    let why = format!(
+        "# Static libraries for the rumprun cross target live in its own tree, /usr/{triplet}/, as for Debian's other cross toolchains.\n"
+    );
+    let mut text = format!("{why}non-standard-dir-in-usr [usr/{triplet}/]\n");
+    for f in files {
+        text.push_str(&why);
+        text.push_str(&format!("file-in-unusual-dir [{}]\n", f.display()));
+    }
+    text
+}
+
+/// Which files of the staged install a library flavour ships: under
+/// `usr/TRIPLET/`, the static archives of `lib/`, everything under
+/// `include/`, and the pkg-config files; never shared objects, libtool
+/// archives, programs or documentation.
+pub fn library_files(triplet: &str, staged: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
+    let root = Path::new("usr").join(triplet);
+    staged
+        .iter()
+        .filter(|p| {
+            let Ok(rel) = p.strip_prefix(&root) else {
+                return false;
+            };
+            let name = rel
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            let dir = rel.parent().unwrap_or(Path::new(""));
+            rel.starts_with("include")
+                || (dir == Path::new("lib") && name.ends_with(".a"))
+                || ((dir == Path::new("lib/pkgconfig") || dir == Path::new("share/pkgconfig"))
+                    && name.ends_with(".pc"))
+        })
+        .cloned()
+        .collect()
+}
+
+/// `dh_assistant log-installed-files` for `package`: tells dh_missing
+/// that the staged `paths` went into a package.
+fn log_installed(ctx: &Context, package: &str, paths: &[PathBuf]) -> Step {
+    let mut argv = vec![
+        "dh_assistant".to_string(),
+        "log-installed-files".to_string(),
+        format!("-p{package}"),
+        format!("--on-behalf-of-cmd={}", ctx.tool),
+    ];
+    let mut staged: Vec<String> = paths
+        .iter()
+        .map(|p| stage_dir().join(p).display().to_string())
+        .collect();
+    staged.sort();
+    staged.dedup();
+    argv.extend(staged);
+    let env = ["DH_OPTIONS", "DH_INTERNAL_OPTIONS"]
+        .iter()
+        .filter(|v| ctx.env.get(v).is_some())
+        .map(|v| (v.to_string(), None))
+        .collect();
+    Step::Run(Command {
+        argv,
+        env,
+        cwd: None,
+    })
+}
+
+/// Writes `package`'s lintian overrides.
+fn overrides_steps(package: &str, contents: String) -> [Step; 2] {
+    let dir = PathBuf::from(format!("debian/{package}/usr/share/lintian/overrides"));
+    [
+        Step::CreateDir(dir.clone()),
+        Step::Write {
+            path: dir.join(package),
+            contents,
+            executable: false,
+        },
+    ]
+}
+
+/// Bakes a program flavour's images into its package.
+fn program_steps(
+    ctx: &Context,
+    inputs: &FillInputs,
+    list: &ProgramList,
+) -> Result<Vec<Step>, InputError> {
+    let file = list
+        .file
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("debian/{}.rumprun", list.package)));
+    let stanza_line = ctx
+        .flavours
+        .iter()
+        .find(|f| f.package == list.package)
+        .map_or(1, |f| f.line);
+    let at = |line: Option<usize>, message: String, fix: String| match line {
+        Some(n) => InputError::at(&file, n, message, fix),
+        None => InputError::at(&ctx.control_path, stanza_line, message, fix),
+    };
+    if list.lines.is_empty() {
+        return Err(at(
+            None,
+            format!(
+                "flavour {} has no program to bake: debian/{}.rumprun lists none and the flavour installs nothing in usr/bin or usr/sbin",
+                list.package, list.package
+            ),
+            format!(
+                "list the programs in debian/{}.rumprun: PROGRAM CONFIG",
+                list.package
+            ),
+        ));
+    }
+    let images = bake::images(&file, &list.lines)?;
+    let pkg_dir = PathBuf::from(format!("debian/{}", list.package));
+    let mut steps = Vec::new();
+    for image in &images {
+        if !inputs.configs.contains(&image.config) {
+            return Err(at(
+                image.line,
+                format!("rumprun-bake has no config \"{}\"", image.config),
+                format!("use one of: {}", inputs.configs.join(", ")),
+            ));
+        }
+        if !inputs.staged.contains(&image.program) {
+            let installed: Vec<String> = inputs
+                .staged
+                .iter()
+                .filter(|p| {
+                    p.parent()
+                        .is_some_and(|d| DEFAULT_PROGRAM_DIRS.iter().any(|x| d == Path::new(x)))
+                })
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err(at(
+                image.line,
+                format!(
+                    "{} is not a file of the flavour's staged install ({})",
+                    image.program.display(),
+                    stage_dir().display()
+                ),
+                if installed.is_empty() {
+                    "give the program's path as the flavour installs it".to_string()
+                } else {
+                    format!("the flavour installs: {}", installed.join(", "))
+                },
+            ));
+        }
+        let dest = pkg_dir.join(&image.dest);
+        if let Some(parent) = dest.parent() {
+            steps.push(Step::CreateDir(parent.to_path_buf()));
+        }
+        steps.push(Step::Run(Command {
+            argv: vec![
+                inputs.bake_tool.display().to_string(),
+                image.config.clone(),
+                dest.display().to_string(),
+                stage_dir().join(&image.program).display().to_string(),
+            ],
+            env: ctx.flavour_env(),
+            cwd: None,
+        }));
+    }
+    steps.extend(overrides_steps(&list.package, program_overrides(&images)));
+    let programs: Vec<PathBuf> = images.iter().map(|i| i.program.clone()).collect();
+    steps.push(log_installed(ctx, &list.package, &programs));
+    Ok(steps)
+}
+
+/// Copies a library flavour's files into its package.
+fn library_steps(
+    ctx: &Context,
+    inputs: &FillInputs,
+    flavour: &Flavour,
+) -> Result<Vec<Step>, InputError> {
+    let files = library_files(ctx.triplet, &inputs.staged);
+    if !files
+        .iter()
+        .any(|f| f.extension().is_some_and(|e| e == "a"))
+    {
+        return Err(InputError::at(
+            &ctx.control_path,
+            flavour.line,
+            format!(
+                "library flavour {} has no static archive: the staged install has nothing in usr/{}/lib/*.a",
+                flavour.package, ctx.triplet
+            ),
+            "check that the build makes a static library (the flavour configures with --prefix=/usr/TRIPLET and static libraries enabled)",
+        ));
+    }
+    let want = format!("/usr/{}", ctx.triplet);
+    for (pc, prefix) in &inputs.pc_prefixes {
+        if prefix.as_deref() != Some(want.as_str()) {
+            return Err(InputError::about(
+                &stage_dir().join(pc),
+                format!(
+                    "the pkg-config file says prefix={}, not {want}",
+                    prefix.as_deref().unwrap_or("(none)")
+                ),
+                format!(
+                    "configure the flavour with prefix {want} (do not override --prefix in override_dh_rumprun_configure)"
+                ),
+            ));
+        }
+    }
+    let pkg_dir = ctx.abs_root.join(format!("debian/{}", flavour.package));
+    let mut argv: Vec<String> = ["cp", "-a", "--parents", "-t"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    argv.push(pkg_dir.display().to_string());
+    argv.extend(files.iter().map(|f| f.display().to_string()));
+    let mut steps = vec![
+        Step::CreateDir(PathBuf::from(format!("debian/{}", flavour.package))),
+        Step::Run(Command {
+            argv,
+            env: Vec::new(),
+            cwd: Some(stage_dir()),
+        }),
+    ];
+    steps.extend(overrides_steps(
+        &flavour.package,
+        library_overrides(ctx.triplet, &files),
+    ));
+    steps.push(log_installed(ctx, &flavour.package, &files));
+    Ok(steps)
+}
+
 /// Fills the flavour packages from the staged install.
 pub fn fill_plan(ctx: &Context, inputs: &FillInputs) -> Result<Plan, InputError> {
     let mut steps = Vec::new();
     for list in &inputs.programs {
-        let file = list
-            .file
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(format!("debian/{}.rumprun", list.package)));
-        let at = |line: Option<usize>, message: String, fix: String| match line {
-            Some(n) => InputError::at(&file, n, message, fix),
-            None => InputError::at(
-                &ctx.control_path,
-                ctx.flavours
-                    .iter()
-                    .find(|f| f.package == list.package)
-                    .map_or(1, |f| f.line),
-                message,
-                fix,
-            ),
-        };
-        if list.lines.is_empty() {
-            return Err(at(
-                None,
-                format!(
-                    "flavour {} has no program to bake: debian/{}.rumprun lists none and the flavour installs nothing in usr/bin or usr/sbin",
-                    list.package, list.package
-                ),
-                format!(
-                    "list the programs in debian/{}.rumprun: PROGRAM CONFIG",
-                    list.package
-                ),
-            ));
-        }
-        let images = bake::images(&file, &list.lines)?;
-        let pkg_dir = PathBuf::from(format!("debian/{}", list.package));
-        for image in &images {
-            if !inputs.configs.contains(&image.config) {
-                return Err(at(
-                    image.line,
-                    format!("rumprun-bake has no config \"{}\"", image.config),
-                    format!("use one of: {}", inputs.configs.join(", ")),
-                ));
-            }
-            if !inputs.staged.contains(&image.program) {
-                let installed: Vec<String> = inputs
-                    .staged
-                    .iter()
-                    .filter(|p| {
-                        p.parent()
-                            .is_some_and(|d| DEFAULT_PROGRAM_DIRS.iter().any(|x| d == Path::new(x)))
-                    })
-                    .map(|p| p.display().to_string())
-                    .collect();
-                return Err(at(
-                    image.line,
-                    format!(
-                        "{} is not a file of the flavour's staged install ({})",
-                        image.program.display(),
-                        stage_dir().display()
-                    ),
-                    if installed.is_empty() {
-                        "give the program's path as the flavour installs it".to_string()
-                    } else {
-                        format!("the flavour installs: {}", installed.join(", "))
-                    },
-                ));
-            }
-            let dest = pkg_dir.join(&image.dest);
-            if let Some(parent) = dest.parent() {
-                steps.push(Step::CreateDir(parent.to_path_buf()));
-            }
-            steps.push(Step::Run(Command {
-                argv: vec![
-                    inputs.bake_tool.display().to_string(),
-                    image.config.clone(),
-                    dest.display().to_string(),
-                    stage_dir().join(&image.program).display().to_string(),
-                ],
-                env: ctx.flavour_env(),
-                cwd: None,
-            }));
-        }
-        let overrides_dir = pkg_dir.join("usr/share/lintian/overrides");
-        steps.push(Step::CreateDir(overrides_dir.clone()));
-        steps.push(Step::Write {
-            path: overrides_dir.join(&list.package),
-            contents: lintian_overrides(&images),
-            executable: false,
-        });
-        let mut programs: Vec<String> = images
-            .iter()
-            .map(|i| stage_dir().join(&i.program).display().to_string())
-            .collect();
-        programs.sort();
-        programs.dedup();
-        let mut argv = vec![
-            "dh_assistant".to_string(),
-            "log-installed-files".to_string(),
-            format!("-p{}", list.package),
-            format!("--on-behalf-of-cmd={}", ctx.tool),
-        ];
-        argv.extend(programs);
-        let env = ["DH_OPTIONS", "DH_INTERNAL_OPTIONS"]
-            .iter()
-            .filter(|v| ctx.env.get(v).is_some())
-            .map(|v| (v.to_string(), None))
-            .collect();
-        steps.push(Step::Run(Command {
-            argv,
-            env,
-            cwd: None,
-        }));
+        steps.extend(program_steps(ctx, inputs, list)?);
     }
-    if let Some(lib) = ctx.flavours.iter().find(|f| f.kind == FlavourKind::Library) {
-        return Err(InputError::at(
-            &ctx.control_path,
-            lib.line,
-            format!(
-                "{} is a library flavour, which this version of dh-rumprun cannot fill yet",
-                lib.package
-            ),
-            "build it with -N or the norumprun profile until library flavours are supported",
-        ));
+    for flavour in ctx
+        .flavours
+        .iter()
+        .filter(|f| f.kind == FlavourKind::Library)
+    {
+        steps.extend(library_steps(ctx, inputs, flavour)?);
     }
     Ok(Plan { steps })
 }
@@ -345,6 +487,7 @@ mod tests {
             staged: staged.iter().map(PathBuf::from).collect(),
             bake_tool: PathBuf::from("/usr/bin/rumprun-bake"),
             configs: vec!["hw_generic".into(), "hw_virtio".into(), "xen_pv".into()],
+            pc_prefixes: BTreeMap::new(),
         }
     }
 
@@ -403,6 +546,66 @@ mod tests {
         assert_eq!(
             l.last().expect("log"),
             "dh_assistant log-installed-files -phello-rumprun --on-behalf-of-cmd=dh_rumprun_install debian/.debhelper/rumprun/stage/usr/bin/hello"
+        );
+    }
+
+    #[test]
+    fn library_flavours_ship_archives_headers_and_pc_files_only() {
+        let staged: BTreeSet<PathBuf> = [
+            "usr/x86_64-rumprun-netbsd/lib/libgreet.a",
+            "usr/x86_64-rumprun-netbsd/lib/libgreet.la",
+            "usr/x86_64-rumprun-netbsd/lib/libgreet.so.1",
+            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc",
+            "usr/x86_64-rumprun-netbsd/include/greet/greet.h",
+            "usr/x86_64-rumprun-netbsd/bin/greet-config",
+            "usr/x86_64-rumprun-netbsd/share/man/man3/greet.3",
+            "usr/lib/libstray.a",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let files: Vec<String> = library_files("x86_64-rumprun-netbsd", &staged)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        assert_eq!(
+            files,
+            [
+                "usr/x86_64-rumprun-netbsd/include/greet/greet.h",
+                "usr/x86_64-rumprun-netbsd/lib/libgreet.a",
+                "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc"
+            ]
+        );
+        let mut ctx = test_context(Stage::Install, &[], &[]);
+        ctx.flavours[0].package = "libgreet-rumprun-dev".into();
+        ctx.flavours[0].kind = FlavourKind::Library;
+        let mut inputs = inputs(None, "", &[]);
+        inputs.programs.clear();
+        inputs.staged = staged;
+        inputs.pc_prefixes.insert(
+            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc".into(),
+            Some("/usr/x86_64-rumprun-netbsd".into()),
+        );
+        let l: Vec<String> = fill_plan(&ctx, &inputs)
+            .expect("plan")
+            .steps
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            l[1],
+            "cd debian/.debhelper/rumprun/stage && cp -a --parents -t /build/hello/debian/libgreet-rumprun-dev usr/x86_64-rumprun-netbsd/include/greet/greet.h usr/x86_64-rumprun-netbsd/lib/libgreet.a usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc"
+        );
+        inputs.pc_prefixes.insert(
+            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc".into(),
+            Some("/usr".into()),
+        );
+        let e = fill_plan(&ctx, &inputs).expect_err("wrong prefix");
+        assert!(
+            e.to_string().contains(
+                "greet.pc: the pkg-config file says prefix=/usr, not /usr/x86_64-rumprun-netbsd"
+            ),
+            "{e}"
         );
     }
 

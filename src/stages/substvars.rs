@@ -15,12 +15,11 @@ pub const MANUAL: Manual = Manual {
     description: "dh_rumprun_substvars writes rumprun:Static-Built-Using and rumprun:Built-Using \
         into debian/PKG.substvars for each flavour package, always, even when empty, so that \
         \"Static-Built-Using: ${rumprun:Static-Built-Using}\" never refers to an undefined \
-        variable. The values list, as \"src (= version)\", the source packages whose static \
-        archives the flavour's link read.\n\n\
-        Unlike the other stages it carries no dh NOOP promise, so dh always runs it: it is also \
-        the check that every flavour package has its debian/PKG.rumprun file.",
+        variable.",
     options: &[],
-    notes: "",
+    notes: "This version records no linker trace yet, so both values are empty; they are to \
+        list, as \"src (= version)\", the source packages whose static archives the flavour's \
+        link read.",
 };
 
 /// The substvars this stage owns.
