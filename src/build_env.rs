@@ -57,7 +57,7 @@ pub fn flavour_environment(
         format!("{opt} -g -ffile-prefix-map={}=.", root.display()),
         env.get("RUMPRUN_CFLAGS"),
     );
-    let ldflags = join(String::new(), env.get("RUMPRUN_LDFLAGS"));
+    let ldflags = join(format!("-L/usr/{triplet}/lib"), env.get("RUMPRUN_LDFLAGS"));
     let strip = if env.build_option("nostrip").is_some() {
         ":".to_string()
     } else {
@@ -75,7 +75,7 @@ pub fn flavour_environment(
         set("STRIP", strip),
         set("CFLAGS", cflags.clone()),
         set("CXXFLAGS", cflags),
-        set("CPPFLAGS", String::new()),
+        set("CPPFLAGS", format!("-I/usr/{triplet}/include")),
         set("LDFLAGS", ldflags),
         set(
             "PKG_CONFIG_LIBDIR",

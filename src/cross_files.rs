@@ -94,29 +94,60 @@ pub fn meson_cross_file(
     )
 }
 
-/// A CMake toolchain file for a toolchain that ships none, as the real
-/// one's: a generic system, the triplet's compilers, and find paths
-/// restricted to the sysroot (or `/usr/TRIPLET` without one).
-pub fn cmake_toolchain_file(triplet: &str, sysroot: Option<&Path>) -> String {
-    let root = sysroot.map_or(format!("/usr/{triplet}"), |s| s.display().to_string());
-    format!(
-        "# CMake toolchain file for the rumprun flavour, written by dh_rumprun_configure\n\
-         # because the rumprun toolchain ships none.\n\
-         set(CMAKE_SYSTEM_NAME Generic)\n\
-         set(CMAKE_SYSTEM_PROCESSOR {cpu})\n\
-         set(CMAKE_C_COMPILER {triplet}-gcc)\n\
-         set(CMAKE_CXX_COMPILER {triplet}-g++)\n\
-         set(CMAKE_AR {triplet}-ar CACHE FILEPATH \"\")\n\
-         set(CMAKE_RANLIB {triplet}-ranlib CACHE FILEPATH \"\")\n\
-         set(CMAKE_FIND_ROOT_PATH {root} /usr/{triplet})\n\
-         set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n\
-         set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)\n\
-         set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)\n\
-         set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)\n\
-         # A link makes a relocatable object, not an executable.\n\
-         set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)\n",
-        cpu = triplet.split('-').next().unwrap_or(""),
-    )
+/// The flavour's CMake toolchain file. With the toolchain's own file
+/// (`own`), it includes that one (whose compilers are absolute paths) and
+/// traces links through CMake's linker launcher `tracer`; without one it
+/// is written as the real one is (a generic system, the triplet's
+/// compilers by name, so the flavour's traced wrappers) . Either way the
+/// find paths cover the sysroot and `/usr/TRIPLET`, where library flavour
+/// packages install.
+pub fn cmake_toolchain_file(
+    triplet: &str,
+    own: Option<&Path>,
+    sysroot: Option<&Path>,
+    tracer: &Path,
+) -> String {
+    let mut text = String::from(
+        "# CMake toolchain file for the rumprun flavour, written by dh_rumprun_configure.\n",
+    );
+    match own {
+        Some(file) => {
+            text.push_str(&format!(
+                "include(\"{}\")\n\
+                 set(CMAKE_C_LINKER_LAUNCHER \"{t}\")\n\
+                 set(CMAKE_CXX_LINKER_LAUNCHER \"{t}\")\n",
+                file.display(),
+                t = tracer.display()
+            ));
+        }
+        None => {
+            text.push_str(&format!(
+                "set(CMAKE_SYSTEM_NAME Generic)\n\
+                 set(CMAKE_SYSTEM_PROCESSOR {cpu})\n\
+                 set(CMAKE_C_COMPILER {triplet}-gcc)\n\
+                 set(CMAKE_CXX_COMPILER {triplet}-g++)\n\
+                 set(CMAKE_AR {triplet}-ar CACHE FILEPATH \"\")\n\
+                 set(CMAKE_RANLIB {triplet}-ranlib CACHE FILEPATH \"\")\n\
+                 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)\n\
+                 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)\n\
+                 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)\n\
+                 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)\n\
+                 # A link makes a relocatable object, not an executable.\n\
+                 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)\n",
+                cpu = triplet.split('-').next().unwrap_or(""),
+            ));
+            if let Some(s) = sysroot {
+                text.push_str(&format!(
+                    "list(APPEND CMAKE_FIND_ROOT_PATH \"{}\")\n",
+                    s.display()
+                ));
+            }
+        }
+    }
+    text.push_str(&format!(
+        "list(APPEND CMAKE_FIND_ROOT_PATH \"/usr/{triplet}\")\n"
+    ));
+    text
 }
 
 #[cfg(test)]
@@ -143,13 +174,20 @@ mod tests {
     }
 
     #[test]
-    fn generated_cmake_toolchain_file_restricts_find_paths() {
-        let text = cmake_toolchain_file("x86_64-rumprun-netbsd", None);
+    fn cmake_toolchain_files() {
+        let tracer = Path::new("/b/bin/rumprun-trace-link");
+        let text = cmake_toolchain_file("x86_64-rumprun-netbsd", None, None, tracer);
         assert!(text.contains("set(CMAKE_SYSTEM_NAME Generic)\n"));
         assert!(text.contains("set(CMAKE_C_COMPILER x86_64-rumprun-netbsd-gcc)\n"));
-        assert!(text.contains(
-            "set(CMAKE_FIND_ROOT_PATH /usr/x86_64-rumprun-netbsd /usr/x86_64-rumprun-netbsd)\n"
-        ));
+        assert!(
+            text.ends_with("list(APPEND CMAKE_FIND_ROOT_PATH \"/usr/x86_64-rumprun-netbsd\")\n")
+        );
+        assert!(!text.contains("LAUNCHER"), "the wrappers trace already");
+        let own = Path::new("/s/share/x86_64-rumprun-netbsd-toolchain.cmake");
+        let text = cmake_toolchain_file("x86_64-rumprun-netbsd", Some(own), None, tracer);
+        assert!(text.contains("include(\"/s/share/x86_64-rumprun-netbsd-toolchain.cmake\")\n"));
+        assert!(text.contains("set(CMAKE_C_LINKER_LAUNCHER \"/b/bin/rumprun-trace-link\")\n"));
+        assert!(!text.contains("CMAKE_C_COMPILER"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 pub mod arch;
 pub mod bake;
 pub mod build_env;
+pub mod built_using;
 pub mod cli;
 pub mod control;
 pub mod cross_files;
@@ -17,6 +18,7 @@ pub mod env;
 pub mod execute;
 pub mod flavour;
 pub mod layout;
+pub mod link_trace;
 pub mod location;
 pub mod manual;
 pub mod plan;

@@ -129,12 +129,18 @@ fn configure_prints_its_plan_with_tab_and_passes_arguments() {
         "{out}"
     );
     assert!(
-        configure.ends_with("-toolchain.cmake -DBUILD_SHARED_LIBS=OFF -DFOO=1"),
-        "the toolchain's own file, then the maintainer's arguments: {out}"
+        configure.ends_with(
+            "/debian/.debhelper/rumprun/toolchain.cmake -DBUILD_SHARED_LIBS=OFF -DFOO=1"
+        ),
+        "the flavour's toolchain file, then the maintainer's arguments: {out}"
     );
     assert!(
         out.contains("\twrite debian/.debhelper/rumprun/layout (4 lines)\n"),
         "{out}"
+    );
+    assert!(
+        out.contains("\twrite debian/.debhelper/rumprun/toolchain.cmake (5 lines)\n"),
+        "the toolchain has its own file, which the flavour's includes: {out}"
     );
     assert!(
         !t.path("debian/.debhelper").exists(),

@@ -8,6 +8,7 @@ use crate::layout::{
     FLAVOUR_DIR, LAYOUT_FILE, Layout, Tree, WhichBuildSystem, bin_dir, build_dir, copy_dir,
     copy_excludes,
 };
+use crate::link_trace::{TRACE_DIR, compiler_wrapper, trace_link_script};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Command, Plan, Step};
@@ -41,6 +42,9 @@ pub const MANUAL: Manual = Manual {
     notes: "The rumprun toolchain is found in $RUMPRUN_TOOLCHAIN/bin or on PATH.",
 };
 
+/// The link tracer's name in the flavour's `bin/`.
+pub const TRACER: &str = "rumprun-trace-link";
+
 /// What configuring needs to know beyond the context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Inputs {
@@ -50,12 +54,17 @@ pub struct Inputs {
     pub probe: Probe,
     /// The entries of the source directory a copy takes, sorted.
     pub top_entries: Vec<String>,
+    /// The toolchain's C compiler.
+    pub gcc: PathBuf,
+    /// The toolchain's C++ compiler, when it has one.
+    pub gxx: Option<PathBuf>,
 }
 
 impl Inputs {
     /// Asks debhelper and the toolchain, and lists the source directory.
     pub fn read(ctx: &Context) -> Result<Inputs, InputError> {
         let gcc = ctx.require_tool(&format!("{}-gcc", ctx.triplet))?;
+        let gxx = ctx.require_tool(&format!("{}-g++", ctx.triplet)).ok();
         let probe = probe(&gcc)?;
         let which = which_build_system(ctx)?;
         let source = source_dir(ctx);
@@ -80,6 +89,8 @@ impl Inputs {
             which,
             probe,
             top_entries,
+            gcc,
+            gxx,
         })
     }
 }
@@ -192,15 +203,34 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
     let mut steps = vec![
         Step::RemoveTree(build_dir()),
         Step::RemoveTree(copy_dir()),
+        Step::RemoveTree(PathBuf::from(TRACE_DIR)),
+        Step::CreateDir(PathBuf::from(TRACE_DIR)),
         Step::CreateDir(bin_dir()),
         Step::Write {
             path: bin_dir().join(format!("{}-pkg-config", ctx.triplet)),
             contents: pkg_config_wrapper(ctx.triplet),
             executable: true,
         },
+        Step::Write {
+            path: bin_dir().join(TRACER),
+            contents: trace_link_script(&abs(Path::new(TRACE_DIR))),
+            executable: true,
+        },
     ];
+    let tracer = abs(&bin_dir().join(TRACER));
+    let compilers = [("gcc", Some(&inputs.gcc)), ("g++", inputs.gxx.as_ref())];
+    for (tool, real) in compilers {
+        if let Some(real) = real {
+            let name = format!("{}-{tool}", ctx.triplet);
+            steps.push(Step::Write {
+                path: bin_dir().join(&name),
+                contents: compiler_wrapper(&name, real, &tracer),
+                executable: true,
+            });
+        }
+    }
     let cross_file = flavour_dir.join("meson-cross.ini");
-    let mut toolchain_file = flavour_dir.join("toolchain.cmake");
+    let toolchain_file = flavour_dir.join("toolchain.cmake");
     match layout.family() {
         "meson" => {
             let env = ctx.flavour_env();
@@ -216,26 +246,20 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
                 contents: meson_cross_file(
                     ctx.triplet,
                     inputs.probe.system,
-                    &words("CFLAGS"),
+                    &[words("CPPFLAGS"), words("CFLAGS")].concat(),
                     &words("LDFLAGS"),
                 ),
                 executable: false,
             });
         }
         "cmake" => {
-            let own = inputs
-                .probe
-                .sysroot
-                .as_deref()
-                .and_then(|s| crate::toolchain::cmake_toolchain_file(s, ctx.triplet));
-            match own {
-                Some(file) => toolchain_file = file,
-                None => steps.push(Step::Write {
-                    path: toolchain_file.clone(),
-                    contents: cmake_toolchain_file(ctx.triplet, inputs.probe.sysroot.as_deref()),
-                    executable: false,
-                }),
-            }
+            let sysroot = inputs.probe.sysroot.as_deref();
+            let own = sysroot.and_then(|s| crate::toolchain::cmake_toolchain_file(s, ctx.triplet));
+            steps.push(Step::Write {
+                path: toolchain_file.clone(),
+                contents: cmake_toolchain_file(ctx.triplet, own.as_deref(), sysroot, &tracer),
+                executable: false,
+            });
         }
         _ => {}
     }
@@ -265,12 +289,7 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
         contents: layout.to_file(),
         executable: false,
     });
-    let toolchain_file = if toolchain_file.is_absolute() {
-        toolchain_file
-    } else {
-        abs(&toolchain_file)
-    };
-    let args = configure_args(ctx, &layout, &toolchain_file, &abs(&cross_file));
+    let args = configure_args(ctx, &layout, &abs(&toolchain_file), &abs(&cross_file));
     steps.push(Step::Run(ctx.dh_auto(
         "dh_auto_configure",
         &layout,
@@ -298,6 +317,8 @@ mod tests {
                 system: "netbsd",
             },
             top_entries: vec!["Makefile.am".into(), "configure.ac".into(), "src".into()],
+            gcc: PathBuf::from("/usr/bin/x86_64-rumprun-netbsd-gcc"),
+            gxx: None,
         }
     }
 
@@ -340,8 +361,19 @@ mod tests {
         let l = lines(&plan(&ctx, &inputs("cmake", Some("obj-x86_64-linux-gnu"))).expect("plan"));
         assert!(!l.iter().any(|s| s.starts_with("cp ")), "no copy: {l:#?}");
         assert!(
-            l.contains(&"write debian/.debhelper/rumprun/toolchain.cmake (15 lines)".to_string()),
-            "no toolchain file in the toolchain, so one is written: {l:#?}"
+            l.contains(&"write debian/.debhelper/rumprun/toolchain.cmake (14 lines)".to_string()),
+            "no toolchain file in the toolchain, so one is written whole: {l:#?}"
+        );
+        assert!(
+            l.contains(
+                &"write debian/.debhelper/rumprun/bin/x86_64-rumprun-netbsd-gcc (4 lines)"
+                    .to_string()
+            ),
+            "{l:#?}"
+        );
+        assert!(
+            !l.iter().any(|s| s.contains("x86_64-rumprun-netbsd-g++ (")),
+            "no C++ compiler, no wrapper: {l:#?}"
         );
         assert!(l.last().expect("configure").ends_with(
             "dh_auto_configure --buildsystem=cmake --builddirectory=debian/.debhelper/rumprun/build -- -DCMAKE_TOOLCHAIN_FILE=/build/hello/debian/.debhelper/rumprun/toolchain.cmake -DBUILD_SHARED_LIBS=OFF"
@@ -358,7 +390,7 @@ mod tests {
             })
             .expect("a cross file");
         assert!(
-            cross.contains("c_args = ['-O0', '-g', '-ffile-prefix-map=/build/hello=.']"),
+            cross.contains("c_args = ['-I/usr/x86_64-rumprun-netbsd/include', '-O0', '-g', '-ffile-prefix-map=/build/hello=.']"),
             "{cross}"
         );
         assert!(cross.contains("system = 'netbsd'"), "{cross}");

@@ -43,6 +43,14 @@ pub const MANUAL: Manual = Manual {
         file instead of the generated one: copy the generated lines into it.",
 };
 
+/// Where `dh_rumprun_install` records the staged programs it baked for a
+/// program flavour (one path per line), for `dh_rumprun_substvars`.
+pub fn baked_record(package: &str) -> PathBuf {
+    Path::new(crate::layout::FLAVOUR_DIR)
+        .join("baked")
+        .join(package)
+}
+
 /// Installs the flavour into its staging directory.
 pub fn stage_plan(ctx: &Context, layout: &Layout) -> Plan {
     let destdir = format!("--destdir={}", stage_dir().display());
@@ -388,7 +396,21 @@ fn program_steps(
         }));
     }
     steps.extend(overrides_steps(&list.package, program_overrides(&images)));
-    let programs: Vec<PathBuf> = images.iter().map(|i| i.program.clone()).collect();
+    let mut programs: Vec<PathBuf> = images.iter().map(|i| i.program.clone()).collect();
+    programs.sort();
+    programs.dedup();
+    let record = baked_record(&list.package);
+    if let Some(dir) = record.parent() {
+        steps.push(Step::CreateDir(dir.to_path_buf()));
+    }
+    steps.push(Step::Write {
+        path: record,
+        contents: programs
+            .iter()
+            .map(|p| format!("{}\n", p.display()))
+            .collect(),
+        executable: false,
+    });
     steps.push(log_installed(ctx, &list.package, &programs));
     Ok(steps)
 }

@@ -82,7 +82,7 @@ impl Stage {
             Stage::Build => build::plan(ctx, &ctx.read_layout()?),
             Stage::Test => Ok(test::plan(ctx)),
             Stage::Install => Ok(install::stage_plan(ctx, &ctx.read_layout()?)),
-            Stage::Substvars => substvars::plan(ctx),
+            Stage::Substvars => substvars::plan(ctx, &substvars::Inputs::read(ctx)?),
             Stage::Clean => Ok(clean::plan(ctx)),
         }
     }

@@ -2,10 +2,19 @@
 //! from, before `dh_gencontrol`.
 
 use super::Context;
+use super::install::baked_record;
+use crate::built_using::{
+    SHOW_FORMAT, merged_usr_twin, parse_installed, parse_search, requires_source, source_of,
+    substvar_value,
+};
+use crate::flavour::FlavourKind;
+use crate::layout::stage_dir;
+use crate::link_trace::{LinkTrace, TRACE_DIR};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Plan, Step};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 /// The manual of `dh_rumprun_substvars`.
 pub const MANUAL: Manual = Manual {
@@ -15,11 +24,20 @@ pub const MANUAL: Manual = Manual {
     description: "dh_rumprun_substvars writes rumprun:Static-Built-Using and rumprun:Built-Using \
         into debian/PKG.substvars for each flavour package, always, even when empty, so that \
         \"Static-Built-Using: ${rumprun:Static-Built-Using}\" never refers to an undefined \
-        variable.",
+        variable.\n\n\
+        Static-Built-Using lists, as \"src (= version)\", sorted, the source packages of what the \
+        linker took into each program the flavour baked: the archives it took members from and \
+        the objects it read, as the linker traces of the flavour build record them (the flavour's \
+        compiler wrappers link with ld -t -t). Files of the source package itself and the \
+        compiler's own runtime (libgcc, crtbegin.o) are left out. The files are mapped to their \
+        packages with one dpkg-query --search (each path, its real path and its merged-/usr \
+        twin), the packages to their sources with one dpkg-query -W, as ${source:Package} and \
+        ${source:Version} (a binNMU's version is its source's). Built-Using is the subset \
+        whose DEP-5 copyright file names a GPL-family licence (GPL, LGPL, AGPL), which requires \
+        shipping the source. A library flavour links nothing: both values are empty.",
     options: &[],
-    notes: "This version records no linker trace yet, so both values are empty; they are to \
-        list, as \"src (= version)\", the source packages whose static archives the flavour's \
-        link read.",
+    notes: "A linked file that belongs to no installed package is an error: its source cannot \
+        be named.",
 };
 
 /// The substvars this stage owns.
@@ -42,28 +60,244 @@ pub fn updated_substvars(existing: &str, values: &[(&str, String); 2]) -> String
     out.join("\n") + "\n"
 }
 
-/// Writes the variables for each flavour package.
-pub fn plan(ctx: &Context) -> Result<Plan, InputError> {
-    let mut steps = Vec::new();
-    for f in &ctx.flavours {
-        let path = PathBuf::from(format!("debian/{}.substvars", f.package));
-        let existing = match std::fs::read_to_string(ctx.root.join(&path)) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => {
+/// What the variables say for one flavour package.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Values {
+    /// `rumprun:Static-Built-Using`.
+    pub static_built_using: String,
+    /// `rumprun:Built-Using`.
+    pub built_using: String,
+}
+
+/// What writing the substvars needs: the values and the files as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Inputs {
+    /// The values, by flavour package.
+    pub values: BTreeMap<String, Values>,
+    /// The current `debian/PKG.substvars` texts (absent files as empty).
+    pub existing: BTreeMap<String, String>,
+}
+
+impl Inputs {
+    /// Reads the linker traces and the substvars files, and asks dpkg.
+    pub fn read(ctx: &Context) -> Result<Inputs, InputError> {
+        let mut inputs = Inputs::default();
+        for f in &ctx.flavours {
+            let path = PathBuf::from(format!("debian/{}.substvars", f.package));
+            let existing = match std::fs::read_to_string(ctx.root.join(&path)) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => {
+                    return Err(InputError::about(
+                        &path,
+                        format!("cannot read: {e}"),
+                        "make it a readable text file",
+                    ));
+                }
+            };
+            inputs.existing.insert(f.package.clone(), existing);
+        }
+        let baked: Vec<(String, Vec<PathBuf>)> = ctx
+            .flavours
+            .iter()
+            .filter(|f| f.kind == FlavourKind::Program)
+            .map(|f| (f.package.clone(), read_baked(&ctx.root, &f.package)))
+            .filter(|(_, programs)| !programs.is_empty())
+            .collect();
+        if baked.is_empty() {
+            return Ok(inputs);
+        }
+        let traces = read_traces(&ctx.root.join(TRACE_DIR));
+        let gcc = ctx.require_tool(&format!("{}-gcc", ctx.triplet))?;
+        let runtime = compiler_runtime_dir(&gcc);
+        for (package, programs) in baked {
+            let mut linked = BTreeSet::new();
+            for program in &programs {
+                let staged = ctx.root.join(stage_dir()).join(program);
+                let bytes = std::fs::read(&staged).map_err(|e| {
+                    InputError::about(
+                        &staged,
+                        format!("cannot read: {e}"),
+                        "run dh_rumprun_install again",
+                    )
+                })?;
+                let mut found = false;
+                for t in &traces {
+                    if std::fs::read(&t.output).is_ok_and(|b| b == bytes) {
+                        found = true;
+                        linked.extend(
+                            t.archives
+                                .iter()
+                                .chain(&t.objects)
+                                .filter(|p| !p.starts_with(&ctx.abs_root))
+                                .filter(|p| runtime.as_ref().is_none_or(|r| !p.starts_with(r)))
+                                .cloned(),
+                        );
+                    }
+                }
+                if !found {
+                    return Err(InputError::about(
+                        &stage_dir().join(program),
+                        "no linker trace of the flavour build made this program",
+                        "link it with the flavour's compiler (CC, CXX or the build system's own), not with a tool given by absolute path",
+                    ));
+                }
+            }
+            let sources = sources_of(&linked)?;
+            inputs.values.insert(package, sources);
+        }
+        Ok(inputs)
+    }
+}
+
+/// The staged programs `dh_rumprun_install` baked for `package`.
+fn read_baked(root: &Path, package: &str) -> Vec<PathBuf> {
+    std::fs::read_to_string(root.join(baked_record(package)))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(PathBuf::from)
+        .collect()
+}
+
+/// Every trace the flavour's links left, in file name order.
+fn read_traces(dir: &Path) -> Vec<LinkTrace> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .filter_map(|text| LinkTrace::parse(&text))
+        .collect()
+}
+
+/// The directory of the compiler's own runtime (libgcc, crtbegin.o): it is
+/// part of the compiler, under the GCC Runtime Library Exception, and
+/// Debian does not list gcc in Built-Using for it.
+fn compiler_runtime_dir(gcc: &Path) -> Option<PathBuf> {
+    let out = std::process::Command::new(gcc)
+        .arg("-print-libgcc-file-name")
+        .output()
+        .ok()?;
+    let file = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    out.status
+        .success()
+        .then(|| file.parent().map(Path::to_path_buf))
+        .flatten()
+}
+
+/// Runs a command and returns its standard output (a failure is an error
+/// naming the command), allowing the exit codes in `ok`.
+fn output_of(argv: &[String], ok: &[i32]) -> Result<String, InputError> {
+    let what = Path::new(&argv[0]);
+    let out = std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .env("LC_ALL", "C")
+        .output()
+        .map_err(|e| InputError::about(what, format!("cannot run: {e}"), "install dpkg"))?;
+    if !out.status.code().is_some_and(|c| ok.contains(&c)) {
+        return Err(InputError::about(
+            what,
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            "check the installed packages",
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The sources of the `linked` files: owners from one `dpkg-query
+/// --search` (each path, its real path and their merged-/usr twins), their
+/// sources from one `dpkg-query -W`, licences from their copyright files.
+fn sources_of(linked: &BTreeSet<PathBuf>) -> Result<Values, InputError> {
+    if linked.is_empty() {
+        return Ok(Values::default());
+    }
+    let mut candidates: BTreeMap<&PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in linked {
+        let mut c = vec![path.clone()];
+        if let Ok(real) = path.canonicalize() {
+            if &real != path {
+                c.push(real);
+            }
+        }
+        let twins: Vec<PathBuf> = c.iter().filter_map(|p| merged_usr_twin(p)).collect();
+        c.extend(twins);
+        candidates.insert(path, c);
+    }
+    let mut argv = vec!["dpkg-query".to_string(), "--search".to_string()];
+    let all: BTreeSet<&PathBuf> = candidates.values().flatten().collect();
+    argv.extend(all.iter().map(|p| p.display().to_string()));
+    // dpkg-query exits 1 when some path is not found; the others are printed.
+    let owners = parse_search(&output_of(&argv, &[0, 1])?);
+    let mut packages: BTreeSet<String> = BTreeSet::new();
+    for (path, c) in &candidates {
+        let owner = c.iter().find_map(|p| owners.get(p)).and_then(|o| o.first());
+        match owner {
+            Some(o) => {
+                packages.insert(o.clone());
+            }
+            None => {
                 return Err(InputError::about(
-                    &path,
-                    format!("cannot read: {e}"),
-                    "make it a readable text file",
+                    path,
+                    "was linked into the flavour but belongs to no installed package",
+                    "build-depend on the Debian package that ships it, so Static-Built-Using can name its source",
                 ));
             }
-        };
-        // This version does not read a linker trace yet, so no linked
-        // archive is known: both variables are defined and empty.
-        let values = [(VARIABLES[0], String::new()), (VARIABLES[1], String::new())];
+        }
+    }
+    let mut argv = vec![
+        "dpkg-query".to_string(),
+        "-W".to_string(),
+        "-f".to_string(),
+        SHOW_FORMAT.to_string(),
+    ];
+    argv.extend(packages.iter().cloned());
+    let installed = parse_installed(&output_of(&argv, &[0])?).map_err(|e| {
+        InputError::about(
+            Path::new("dpkg-query -W"),
+            e,
+            "check the installed packages",
+        )
+    })?;
+    let mut all_sources = BTreeSet::new();
+    let mut copyleft = BTreeSet::new();
+    for p in &installed {
+        let source = source_of(p).map_err(|e| {
+            InputError::about(
+                Path::new("dpkg-query -W"),
+                e,
+                "check the installed packages",
+            )
+        })?;
+        let name = p.package.split(':').next().unwrap_or_default();
+        let copyright =
+            std::fs::read_to_string(format!("/usr/share/doc/{name}/copyright")).unwrap_or_default();
+        if requires_source(&copyright) {
+            copyleft.insert(source.clone());
+        }
+        all_sources.insert(source);
+    }
+    Ok(Values {
+        static_built_using: substvar_value(&all_sources),
+        built_using: substvar_value(&copyleft),
+    })
+}
+
+/// Writes the variables for each flavour package.
+pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
+    let mut steps = Vec::new();
+    for f in &ctx.flavours {
+        let values = inputs.values.get(&f.package).cloned().unwrap_or_default();
+        let existing = inputs.existing.get(&f.package).map_or("", String::as_str);
+        let values = [
+            (VARIABLES[0], values.static_built_using),
+            (VARIABLES[1], values.built_using),
+        ];
         steps.push(Step::Write {
-            path,
-            contents: updated_substvars(&existing, &values),
+            path: PathBuf::from(format!("debian/{}.substvars", f.package)),
+            contents: updated_substvars(existing, &values),
             executable: false,
         });
     }

@@ -1,0 +1,235 @@
+//! From the files a link read to `Static-Built-Using` and `Built-Using`:
+//! the owning binary packages (`dpkg-query --search`), their sources and
+//! source versions (`dpkg-query -W`, versions parsed and ordered with
+//! debversion, derived as dpkg's `${source:Version}`), and which sources' licences require shipping
+//! their source (the GPL family, read from the DEP-5 copyright file).
+//!
+//! Everything here is pure: it parses what `dpkg-query` printed and
+//! decides; the substvars stage runs the commands.
+
+use debversion::Version;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// The other spelling of `path` on a merged-/usr system (`/lib/x` for
+/// `/usr/lib/x` and back), as dpkg may have registered either.
+pub fn merged_usr_twin(path: &Path) -> Option<PathBuf> {
+    const DIRS: [&str; 4] = ["bin", "sbin", "lib", "lib64"];
+    let mut parts = path.components();
+    parts
+        .next()
+        .filter(|c| *c == std::path::Component::RootDir)?;
+    let first = parts.next()?.as_os_str().to_str()?;
+    if first == "usr" {
+        let second = parts.next()?.as_os_str().to_str()?;
+        (DIRS.contains(&second) || second.starts_with("lib"))
+            .then(|| Path::new("/").join(second).join(parts.as_path()))
+    } else if DIRS.contains(&first) || first.starts_with("lib") {
+        Some(Path::new("/usr").join(first).join(parts.as_path()))
+    } else {
+        None
+    }
+}
+
+/// What `dpkg-query --search PATH...` printed: each path with the
+/// packages that own it (diversion lines left out).
+pub fn parse_search(output: &str) -> BTreeMap<PathBuf, Vec<String>> {
+    let mut owners = BTreeMap::new();
+    for line in output.lines() {
+        if line.starts_with("diversion by ") || line.starts_with("local diversion ") {
+            continue;
+        }
+        let Some((packages, path)) = line.split_once(": ") else {
+            continue;
+        };
+        let packages: Vec<String> = packages
+            .split(", ")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        owners.insert(PathBuf::from(path.trim()), packages);
+    }
+    owners
+}
+
+/// An installed binary package, as `dpkg-query -W -f` prints it with
+/// [`SHOW_FORMAT`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    /// `${binary:Package}` (with `:arch` for Multi-Arch: same packages).
+    pub package: String,
+    /// `${Version}`.
+    pub version: Version,
+    /// `${Source}`: empty, `NAME`, or `NAME (VERSION)`.
+    pub source_field: String,
+}
+
+/// The `dpkg-query -W -f` format [`parse_installed`] reads.
+pub const SHOW_FORMAT: &str = "${binary:Package}\\t${Version}\\t${Source}\\n";
+
+/// Parses `dpkg-query -W -f` output in [`SHOW_FORMAT`]; a line whose
+/// version does not parse is an error naming it.
+pub fn parse_installed(output: &str) -> Result<Vec<Installed>, String> {
+    let mut out = Vec::new();
+    for line in output.lines().filter(|l| !l.trim().is_empty()) {
+        let mut fields = line.splitn(3, '\t');
+        let package = fields.next().unwrap_or_default().to_string();
+        let version_text = fields.next().unwrap_or_default();
+        let version: Version = version_text
+            .parse()
+            .map_err(|_| format!("{package}: version \"{version_text}\" does not parse"))?;
+        out.push(Installed {
+            package,
+            version,
+            source_field: fields.next().unwrap_or_default().trim().to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// A source package and version, as `Static-Built-Using` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRef {
+    /// The source package.
+    pub name: String,
+    /// Its version.
+    pub version: Version,
+}
+
+impl PartialOrd for SourceRef {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SourceRef {
+    /// By name, then by Debian version order.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.name
+            .cmp(&other.name)
+            .then_with(|| self.version.cmp(&other.version))
+    }
+}
+
+impl std::fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (= {})", self.name, self.version)
+    }
+}
+
+/// The source of an installed binary package, as dpkg's
+/// `${source:Package}` and `${source:Version}`: the `Source` field's name
+/// and version when it has them, else the package's own name (without
+/// `:arch`) and version. A binNMU (`1.0-1+b1`) always carries
+/// `Source: NAME (1.0-1)` (dpkg-gencontrol writes it whenever the binary
+/// version differs from the source's), which is where the suffix goes.
+pub fn source_of(p: &Installed) -> Result<SourceRef, String> {
+    let own_name = p.package.split(':').next().unwrap_or_default().to_string();
+    let field = p.source_field.trim();
+    let (name, version) = match field.split_once('(') {
+        Some((name, rest)) => {
+            let v = rest.trim_end().trim_end_matches(')').trim();
+            let version: Version = v
+                .parse()
+                .map_err(|_| format!("{}: Source version \"{v}\" does not parse", p.package))?;
+            (name.trim().to_string(), version)
+        }
+        None if !field.is_empty() => (field.to_string(), p.version.clone()),
+        None => (own_name, p.version.clone()),
+    };
+    Ok(SourceRef { name, version })
+}
+
+/// Whether a DEP-5 copyright file names a licence of the GPL family (GPL,
+/// LGPL, AGPL) in any `License:` field: those require the source of what
+/// a binary was built from, so the source belongs in `Built-Using`.
+pub fn requires_source(copyright: &str) -> bool {
+    copyright
+        .lines()
+        .filter_map(|l| l.strip_prefix("License:"))
+        .flat_map(|expr| {
+            expr.split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == '(' || c == ')')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .any(|name| {
+            let n = name.to_ascii_uppercase();
+            n.starts_with("GPL") || n.starts_with("LGPL") || n.starts_with("AGPL")
+        })
+}
+
+/// The substvar value: sources sorted, each once.
+pub fn substvar_value(sources: &BTreeSet<SourceRef>) -> String {
+    sources
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_usr_twins() {
+        let twin = |p: &str| merged_usr_twin(Path::new(p)).map(|t| t.display().to_string());
+        assert_eq!(
+            twin("/usr/lib/x86_64-linux-gnu/libz.a").as_deref(),
+            Some("/lib/x86_64-linux-gnu/libz.a")
+        );
+        assert_eq!(
+            twin("/lib/x86_64-linux-gnu/libz.a").as_deref(),
+            Some("/usr/lib/x86_64-linux-gnu/libz.a")
+        );
+        assert_eq!(twin("/usr/x86_64-rumprun-netbsd/lib/libgreet.a"), None);
+        assert_eq!(twin("relative/libz.a"), None);
+    }
+
+    #[test]
+    fn search_output_without_diversions() {
+        let out = "diversion by dash from: /bin/sh\n\
+                   musl-dev:amd64: /usr/lib/x86_64-linux-musl/libc.a\n\
+                   libfoo-dev, libfoo-alt-dev: /usr/lib/libfoo.a\n";
+        let o = parse_search(out);
+        assert_eq!(o.len(), 2);
+        assert_eq!(
+            o[Path::new("/usr/lib/x86_64-linux-musl/libc.a")],
+            ["musl-dev:amd64"]
+        );
+        assert_eq!(
+            o[Path::new("/usr/lib/libfoo.a")],
+            ["libfoo-dev", "libfoo-alt-dev"]
+        );
+    }
+
+    #[test]
+    fn requires_source_for_the_gpl_family_only() {
+        assert!(requires_source("Files: *\nLicense: LGPL-2.1+\n"));
+        assert!(requires_source("Files: *\nLicense: MIT or GPL-2+\n"));
+        assert!(requires_source(
+            "License: BSD-3-clause\n\nFiles: x\nLicense: GPL-3+ with Bison exception\n"
+        ));
+        assert!(!requires_source("Files: *\nLicense: Expat\n"));
+        assert!(!requires_source(
+            "This is not DEP-5. It mentions the GPL in prose.\n"
+        ));
+    }
+
+    #[test]
+    fn substvar_is_sorted_by_name_then_version() {
+        let s = |n: &str, v: &str| SourceRef {
+            name: n.into(),
+            version: v.parse().expect("version"),
+        };
+        let set: BTreeSet<SourceRef> = [
+            s("musl", "1.2.3-1"),
+            s("libgreet", "1.0-1"),
+            s("musl", "1.2.3-1"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(substvar_value(&set), "libgreet (= 1.0-1), musl (= 1.2.3-1)");
+    }
+}
