@@ -7,16 +7,19 @@ use std::path::Path;
 
 /// The `TRIPLET-pkg-config` wrapper: pkg-config restricted to the
 /// triplet's `.pc` files, for build systems that look for it by name
-/// (Meson cross builds, configure scripts using `AC_PATH_TOOL`).
+/// (Meson cross builds, configure scripts using `AC_PATH_TOOL`). It always
+/// answers `--static`: every rumprun link is static, so it needs the
+/// libraries of `Libs.private` too.
 pub fn pkg_config_wrapper(triplet: &str) -> String {
     format!(
         "#!/bin/sh\n\
          # {triplet}-pkg-config, written by dh_rumprun_configure: pkg-config\n\
-         # that sees only the rumprun flavour's .pc files, never the host's.\n\
+         # that sees only the rumprun flavour's .pc files, never the host's,\n\
+         # and answers for static linking (Libs.private), as every rumprun link is.\n\
          PKG_CONFIG_LIBDIR=/usr/{triplet}/lib/pkgconfig:/usr/{triplet}/share/pkgconfig\n\
          export PKG_CONFIG_LIBDIR\n\
          unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR LIBRARY_PATH\n\
-         exec pkg-config \"$@\"\n"
+         exec pkg-config --static \"$@\"\n"
     )
 }
 
@@ -196,5 +199,6 @@ mod tests {
         assert!(w.starts_with("#!/bin/sh\n"));
         assert!(w.contains("PKG_CONFIG_LIBDIR=/usr/x86_64-rumprun-netbsd/lib/pkgconfig:"));
         assert!(w.contains("unset PKG_CONFIG_PATH"));
+        assert!(w.ends_with("exec pkg-config --static \"$@\"\n"), "{w}");
     }
 }

@@ -43,6 +43,9 @@ struct Case {
     flavour: &'static str,
     /// Its images.
     images: &'static [Image],
+    /// The installed binary packages whose sources `Static-Built-Using`
+    /// must list, and nothing else.
+    linked: &'static [&'static str],
 }
 
 /// A source tree in a scratch directory; dpkg-buildpackage writes the
@@ -209,6 +212,27 @@ fn deb_field(deb: &Path, field: &str) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// `src (= version), ...` of installed binary packages, sorted by source,
+/// as dpkg-query derives them.
+fn sources_of(packages: &[&str]) -> String {
+    if packages.is_empty() {
+        return String::new();
+    }
+    let out = Command::new("dpkg-query")
+        .args(["-W", "-f", "${source:Package} (= ${source:Version})\n"])
+        .args(packages)
+        .output()
+        .expect("dpkg-query");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources.join(", ")
+}
+
 /// Checks the flavour .deb: exactly the images (besides the files every
 /// package has), architecture-specific, each image runs, lintian-clean.
 fn check_flavour(case: &Case, deb: &Path, scratch: &Path) {
@@ -238,6 +262,12 @@ fn check_flavour(case: &Case, deb: &Path, scratch: &Path) {
         case.flavour
     );
     assert_eq!(deb_field(deb, "Architecture"), "amd64", "{}", case.flavour);
+    assert_eq!(
+        deb_field(deb, "Static-Built-Using"),
+        sources_of(case.linked),
+        "{}: Static-Built-Using",
+        case.flavour
+    );
     let x = scratch.join(format!("x-{}", case.flavour));
     let st = Command::new("dpkg-deb")
         .arg("-x")
@@ -389,6 +419,7 @@ fn build_and_check(
 
 const AUTOTOOLS: Case = Case {
     source: "demo-autotools",
+    linked: &["musl-dev"],
     native: &["demo-autotools"],
     flavour: "demo-autotools-rumprun",
     images: &[Image {
@@ -405,6 +436,7 @@ const AUTOTOOLS: Case = Case {
 
 const CMAKE: Case = Case {
     source: "demo-cmake",
+    linked: &["musl-dev"],
     native: &["demo-cmake"],
     flavour: "demo-cmake-rumprun",
     images: &[
@@ -423,6 +455,7 @@ const CMAKE: Case = Case {
 
 const MESON: Case = Case {
     source: "demo-meson",
+    linked: &["musl-dev"],
     native: &["demo-meson"],
     flavour: "demo-meson-rumprun",
     images: &[Image {
@@ -434,6 +467,7 @@ const MESON: Case = Case {
 
 const MAKE: Case = Case {
     source: "demo-make",
+    linked: &["musl-dev"],
     native: &["demo-make"],
     flavour: "demo-make-rumprun",
     images: &[
@@ -457,6 +491,7 @@ const MAKE: Case = Case {
 
 const HELLO: Case = Case {
     source: "hello",
+    linked: &["musl-dev"],
     native: &["hello"],
     flavour: "hello-rumprun",
     images: &[Image {
@@ -620,4 +655,110 @@ fn standin_toolchain_behaves_as_rumprun_facts_say() {
         tail(&String::from_utf8_lossy(&out.stdout), 40),
         tail(&String::from_utf8_lossy(&out.stderr), 20)
     );
+}
+
+/// Installs .debs with dpkg (as the build-dependencies of the next build).
+fn install_debs(debs: &[&PathBuf]) {
+    let out = Command::new("dpkg")
+        .arg("-i")
+        .args(debs)
+        .output()
+        .expect("dpkg -i");
+    assert!(
+        out.status.success(),
+        "dpkg -i {debs:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Removes packages installed by a test, whatever state they are in.
+fn purge(packages: &[&str]) {
+    let _ = Command::new("dpkg").arg("--purge").args(packages).output();
+}
+
+/// A binNMU of the source tree at `dir`: a `binary-only=yes` changelog
+/// entry `VERSION+b1`, as the buildds' binNMUs add.
+fn bin_nmu(dir: &Path, source: &str, version: &str) {
+    let path = dir.join("debian/changelog");
+    let old = fs::read_to_string(&path).expect("changelog");
+    let entry = format!(
+        "{source} ({version}+b1) unstable; urgency=low, binary-only=yes\n\n  \
+         * Binary-only non-maintainer upload for amd64; no source changes.\n\n \
+         -- dh-rumprun developers <dh-rumprun@example.org>  Thu, 26 Nov 2026 10:00:00 +0000\n\n"
+    );
+    fs::write(&path, entry + &old).expect("write changelog");
+}
+
+const GREET: Case = Case {
+    source: "greet",
+    native: &["greet"],
+    flavour: "greet-rumprun",
+    images: &[Image {
+        path: "usr/lib/rumprun/hw_virtio/greet",
+        args: &[],
+        // The host's zlib (pkg-config file and library) is never seen.
+        prints: &["greet: Greetings from libgreet 1.0", "zlib: pkg-config=no, link=no"],
+    }],
+    linked: &["libgreet-rumprun-dev", "musl-dev"],
+};
+
+/// The chain: libgreet's library flavour, installed, feeds greet's program
+/// flavour, whose Static-Built-Using names exactly libgreet and the C
+/// library, and Built-Using the LGPL libgreet; then the same with a
+/// binNMU of libgreet, whose source version carries no `+b1`.
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain, and installs packages; run ./run-tests"]
+fn library_flavour_feeds_program_flavour() {
+    let all = ["libgreet1", "libgreet-dev", "libgreet-rumprun-dev"];
+    purge(&all);
+    for binnmu in [false, true] {
+        let lib = Work::copy_of(&fixture_dir("packages/libgreet"), "libgreet");
+        if binnmu {
+            bin_nmu(&lib.dir, "libgreet", "1.0-1");
+        }
+        let (debs, _) = lib.build("libgreet", &[]);
+        let flavour = &debs["libgreet-rumprun-dev"];
+        let files = deb_files(flavour);
+        let shipped: Vec<&String> = files
+            .iter()
+            .filter(|f| !f.starts_with("usr/share/"))
+            .collect();
+        assert_eq!(
+            shipped,
+            [
+                "usr/x86_64-rumprun-netbsd/include/greet.h",
+                "usr/x86_64-rumprun-netbsd/lib/libgreet.a",
+                "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc",
+            ],
+            "libgreet-rumprun-dev"
+        );
+        assert_eq!(deb_field(flavour, "Static-Built-Using"), "", "an archive links nothing");
+        let lintian = Command::new("lintian").arg(flavour).output().expect("lintian");
+        let report = String::from_utf8_lossy(&lintian.stdout);
+        assert!(
+            !report.lines().any(|l| l.starts_with("E: ") || l.starts_with("W: ")),
+            "lintian on libgreet-rumprun-dev:\n{report}"
+        );
+        install_debs(&[&debs["libgreet1"], &debs["libgreet-dev"], flavour]);
+        let pc = fs::read_to_string("/usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc").expect("greet.pc");
+        assert!(pc.contains("prefix=/usr/x86_64-rumprun-netbsd\n"), "{pc}");
+        assert!(pc.contains("Libs.private:"), "{pc}");
+
+        let prog = Work::copy_of(&fixture_dir("packages/greet"), "greet");
+        let (debs, _) = prog.build("greet", &[]);
+        check_flavour(&GREET, &debs["greet-rumprun"], prog.tmp.path());
+        assert_eq!(
+            deb_field(&debs["greet-rumprun"], "Static-Built-Using"),
+            format!("libgreet (= 1.0-1), {}", sources_of(&["musl-dev"])),
+        );
+        assert_eq!(deb_field(&debs["greet-rumprun"], "Built-Using"), "libgreet (= 1.0-1)");
+        if binnmu {
+            let installed = Command::new("dpkg-query")
+                .args(["-W", "-f", "${Version}", "libgreet-rumprun-dev"])
+                .output()
+                .expect("dpkg-query");
+            assert_eq!(String::from_utf8_lossy(&installed.stdout), "1.0-1+b1");
+        }
+        purge(&all);
+    }
 }

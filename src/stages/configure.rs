@@ -348,7 +348,7 @@ mod tests {
         );
         assert!(
             l.contains(
-                &"write debian/.debhelper/rumprun/bin/x86_64-rumprun-netbsd-pkg-config (7 lines)"
+                &"write debian/.debhelper/rumprun/bin/x86_64-rumprun-netbsd-pkg-config (8 lines)"
                     .to_string()
             ),
             "{l:#?}"
