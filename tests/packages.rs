@@ -223,7 +223,11 @@ fn sources_of(packages: &[&str]) -> String {
         .args(packages)
         .output()
         .expect("dpkg-query");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(str::to_string)
@@ -697,7 +701,10 @@ const GREET: Case = Case {
         path: "usr/lib/rumprun/hw_virtio/greet",
         args: &[],
         // The host's zlib (pkg-config file and library) is never seen.
-        prints: &["greet: Greetings from libgreet 1.0", "zlib: pkg-config=no, link=no"],
+        prints: &[
+            "greet: Greetings from libgreet 1.0",
+            "zlib: pkg-config=no, link=no",
+        ],
     }],
     linked: &["libgreet-rumprun-dev", "musl-dev"],
 };
@@ -732,15 +739,25 @@ fn library_flavour_feeds_program_flavour() {
             ],
             "libgreet-rumprun-dev"
         );
-        assert_eq!(deb_field(flavour, "Static-Built-Using"), "", "an archive links nothing");
-        let lintian = Command::new("lintian").arg(flavour).output().expect("lintian");
+        assert_eq!(
+            deb_field(flavour, "Static-Built-Using"),
+            "",
+            "an archive links nothing"
+        );
+        let lintian = Command::new("lintian")
+            .arg(flavour)
+            .output()
+            .expect("lintian");
         let report = String::from_utf8_lossy(&lintian.stdout);
         assert!(
-            !report.lines().any(|l| l.starts_with("E: ") || l.starts_with("W: ")),
+            !report
+                .lines()
+                .any(|l| l.starts_with("E: ") || l.starts_with("W: ")),
             "lintian on libgreet-rumprun-dev:\n{report}"
         );
         install_debs(&[&debs["libgreet1"], &debs["libgreet-dev"], flavour]);
-        let pc = fs::read_to_string("/usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc").expect("greet.pc");
+        let pc = fs::read_to_string("/usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc")
+            .expect("greet.pc");
         assert!(pc.contains("prefix=/usr/x86_64-rumprun-netbsd\n"), "{pc}");
         assert!(pc.contains("Libs.private:"), "{pc}");
 
@@ -751,7 +768,10 @@ fn library_flavour_feeds_program_flavour() {
             deb_field(&debs["greet-rumprun"], "Static-Built-Using"),
             format!("libgreet (= 1.0-1), {}", sources_of(&["musl-dev"])),
         );
-        assert_eq!(deb_field(&debs["greet-rumprun"], "Built-Using"), "libgreet (= 1.0-1)");
+        assert_eq!(
+            deb_field(&debs["greet-rumprun"], "Built-Using"),
+            "libgreet (= 1.0-1)"
+        );
         if binnmu {
             let installed = Command::new("dpkg-query")
                 .args(["-W", "-f", "${Version}", "libgreet-rumprun-dev"])

@@ -28,9 +28,11 @@ pub const MANUAL: Manual = Manual {
         It runs dh_auto_configure with the flavour's clean cross environment: the rumprun \
         triplet's tools in CC, CXX, AR, RANLIB, NM, STRIP and PKG_CONFIG, -O2 -g (-O0 under \
         noopt) and -ffile-prefix-map plus RUMPRUN_CFLAGS and RUMPRUN_LDFLAGS, none of the host's \
-        build flags, PKG_CONFIG_LIBDIR on /usr/TRIPLET/lib/pkgconfig, and a TRIPLET-pkg-config \
-        wrapper first on PATH. Autotools get --host=TRIPLET --disable-shared --enable-static; \
-        CMake the toolchain's CMake toolchain file (or a generated one) and \
+        build flags, -I/usr/TRIPLET/include and -L/usr/TRIPLET/lib, PKG_CONFIG_LIBDIR on \
+        /usr/TRIPLET/lib/pkgconfig, and a TRIPLET-pkg-config \
+        wrapper (answering --static) and the compiler wrappers that record each link's inputs \
+        for dh_rumprun_substvars first on PATH. Autotools get --host=TRIPLET --disable-shared --enable-static; \
+        CMake a toolchain file that includes the toolchain's own (or is written whole) and \
         -DBUILD_SHARED_LIBS=OFF; Meson a generated cross file, --default-library=static and \
         --wrap-mode=nodownload. Library flavours install under --prefix=/usr/TRIPLET.\n\n\
         It acts on the flavour packages debhelper selects: binary packages whose name ends in \

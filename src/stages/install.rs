@@ -564,14 +564,9 @@ mod tests {
                 .count(),
             2
         );
-        assert!(
-            overrides
-                .1
-                .lines()
-                .all(|l| l.starts_with('#')
-                    || l.starts_with("statically-linked-binary")
-                    || l == "unknown-field Static-Built-Using")
-        );
+        assert!(overrides.1.lines().all(|l| l.starts_with('#')
+            || l.starts_with("statically-linked-binary")
+            || l == "unknown-field Static-Built-Using"));
         assert_eq!(
             l.last().expect("log"),
             "dh_assistant log-installed-files -phello-rumprun --on-behalf-of-cmd=dh_rumprun_install debian/.debhelper/rumprun/stage/usr/bin/hello"
