@@ -529,16 +529,17 @@ fn makefile_fixture_builds_its_flavour() {
     build_and_check(&MAKE, &fixture_dir("packages/demo-make"), true);
 }
 
-/// GNU hello's Debian source, unpacked from the .dsc that
-/// `tools/fetch-sources` downloaded into `target/debian-sources/`.
-fn hello_source(into: &Path) -> PathBuf {
-    let dsc = repo_root().join("target/debian-sources/hello_2.10-3.dsc");
+/// A Debian source package (`NAME_VERSION`, e.g. `hello_2.10-3`), unpacked
+/// into `into` from the .dsc that `./run-tests` downloaded into
+/// `target/debian-sources/` (fetch_debian_sources in tools/common.sh).
+fn debian_source(name_version: &str, into: &Path) -> PathBuf {
+    let dsc = repo_root().join(format!("target/debian-sources/{name_version}.dsc"));
     assert!(
         dsc.is_file(),
-        "{} is missing: run tools/fetch-sources (./run-tests does)",
+        "{} is missing: ./run-tests downloads it (fetch_debian_sources)",
         dsc.display()
     );
-    let dir = into.join("hello-2.10");
+    let dir = into.join(name_version.replace('_', "-"));
     let st = Command::new("dpkg-source")
         .args(["--no-check", "-x"])
         .arg(&dsc)
@@ -559,24 +560,16 @@ fn hello_source(into: &Path) -> PathBuf {
 /// flavour stanza, and the native install kept in debian/hello (a second
 /// binary package would send dh_auto_install to debian/tmp).
 fn add_hello_flavour(dir: &Path) {
-    let control_path = dir.join("debian/control");
-    let control = fs::read_to_string(&control_path).expect("control");
-    let control = control.replace(
-        "Build-Depends: debhelper-compat (= 13), help2man, texinfo\n",
-        "Build-Depends: debhelper-compat (= 13), help2man, texinfo,\n dh-sequence-rumprun <!pkg.hello.norumprun>,\n rumprun-toolchain [amd64] <!pkg.hello.norumprun>\n",
-    );
-    assert!(
-        control.contains("dh-sequence-rumprun"),
-        "hello's Build-Depends changed upstream"
-    );
-    let control = format!(
-        "{control}\nPackage: hello-rumprun\nArchitecture: amd64\nBuild-Profiles: <!pkg.hello.norumprun>\n\
-         Depends: ${{misc:Depends}}\nStatic-Built-Using: ${{rumprun:Static-Built-Using}}\n\
-         Built-Using: ${{rumprun:Built-Using}}\n\
+    add_flavour(
+        dir,
+        "hello",
+        &[],
+        "Package: hello-rumprun\nArchitecture: amd64\nBuild-Profiles: <!pkg.hello.norumprun>\n\
+         Depends: ${misc:Depends}\nStatic-Built-Using: ${rumprun:Static-Built-Using}\n\
+         Built-Using: ${rumprun:Built-Using}\n\
          Description: example package based on GNU hello (rumprun unikernel)\n \
-         GNU hello baked into a rumprun unikernel image for hw_virtio.\n"
+         GNU hello baked into a rumprun unikernel image for hw_virtio.\n",
     );
-    fs::write(&control_path, control).expect("write control");
     let rules_path = dir.join("debian/rules");
     let rules = fs::read_to_string(&rules_path).expect("rules");
     fs::write(
@@ -590,7 +583,7 @@ fn add_hello_flavour(dir: &Path) {
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain, and hello's source; run ./run-tests"]
 fn gnu_hello_from_debian_builds_its_flavour() {
     let tmp = TempTree::new("hello-src");
-    let dir = hello_source(tmp.path());
+    let dir = debian_source("hello_2.10-3", tmp.path());
     // The native build without the flavour, for the byte comparison.
     let plain = Work::copy_of(&dir, "hello");
     let (plain_debs, _) = plain.build("plain", &[]);
@@ -716,6 +709,7 @@ const GREET: Case = Case {
 #[test]
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain, and installs packages; run ./run-tests"]
 fn library_flavour_feeds_program_flavour() {
+    let _dpkg = DPKG.lock().unwrap_or_else(|e| e.into_inner());
     let all = ["libgreet1", "libgreet-dev", "libgreet-rumprun-dev"];
     purge(&all);
     for binnmu in [false, true] {
@@ -781,4 +775,226 @@ fn library_flavour_feeds_program_flavour() {
         }
         purge(&all);
     }
+}
+
+/// Tests that install packages take this, so that two never hold dpkg's
+/// lock at once.
+static DPKG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// `text` with `extra` appended to its first `field` (a deb822 field
+/// whose value may continue on indented lines).
+fn append_to_field(text: &str, field: &str, extra: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with(&format!("{field}:")))
+        .unwrap_or_else(|| panic!("no {field} field"));
+    let end = start
+        + 1
+        + lines[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with(' ') || l.starts_with('\t'))
+            .count();
+    let last = lines[end - 1].trim_end().trim_end_matches(',');
+    let mut out: String = lines[..end - 1].concat();
+    out.push_str(&format!("{last},\n {extra}\n"));
+    out.push_str(&lines[end..].concat());
+    out
+}
+
+/// Adds a flavour to an unpacked Debian source, as a maintainer would:
+/// the add-on and the toolchain (and `more` build-dependencies) outside
+/// the `pkg.SOURCE.norumprun` profile, and the flavour `stanza`.
+fn add_flavour(dir: &Path, source: &str, more: &[&str], stanza: &str) {
+    let path = dir.join("debian/control");
+    let text = fs::read_to_string(&path).expect("control");
+    let profile = format!("<!pkg.{source}.norumprun>");
+    let mut deps = vec![
+        format!("dh-sequence-rumprun {profile}"),
+        format!("rumprun-toolchain [amd64] {profile}"),
+    ];
+    deps.extend(more.iter().map(|d| format!("{d} [amd64] {profile}")));
+    let text = append_to_field(&text, "Build-Depends", &deps.join(",\n "));
+    fs::write(
+        &path,
+        format!(
+            "{}\n{stanza}",
+            text.trim_end_matches('\n').to_string() + "\n"
+        ),
+    )
+    .expect("write control");
+}
+
+const LZOP: Case = Case {
+    source: "lzop",
+    native: &["lzop"],
+    flavour: "lzop-rumprun",
+    images: &[Image {
+        path: "usr/lib/rumprun/hw_virtio/lzop",
+        args: &["--version"],
+        prints: &["lzop 1.04", "LZO library 2.10"],
+    }],
+    linked: &["liblzo2-rumprun-dev", "musl-dev"],
+};
+
+/// A real pair from Debian: lzo2 (the LZO library, GPL-2+) gets
+/// liblzo2-rumprun-dev, lzop (its compressor) gets lzop-rumprun, which
+/// links the library flavour (found through the flavour's -I/-L on
+/// /usr/TRIPLET; lzop's configure does not use pkg-config).
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain, Debian sources, and installs packages; run ./run-tests"]
+fn debian_lzo2_and_lzop_build_their_flavours() {
+    let _dpkg = DPKG.lock().unwrap_or_else(|e| e.into_inner());
+    purge(&["liblzo2-rumprun-dev"]);
+    let tmp = TempTree::new("lzo-src");
+    let lzo2 = debian_source("lzo2_2.10-2", tmp.path());
+    add_flavour(
+        &lzo2,
+        "lzo2",
+        &[],
+        "Package: liblzo2-rumprun-dev\nSection: libdevel\nArchitecture: amd64\n\
+         Build-Profiles: <!pkg.lzo2.norumprun>\nDepends: ${misc:Depends}\n\
+         Static-Built-Using: ${rumprun:Static-Built-Using}\nBuilt-Using: ${rumprun:Built-Using}\n\
+         Description: data compression library (rumprun unikernel static library)\n \
+         The LZO library for the x86_64-rumprun-netbsd target: static library,\n \
+         headers and pkg-config file.\n",
+    );
+    let lib = Work::copy_of(&lzo2, "lzo2");
+    // lzo2's own test suite is long and tests the native build only.
+    let (debs, lib_secs) = lib.build("lzo2", &[("DEB_BUILD_OPTIONS", "nocheck")]);
+    let flavour = &debs["liblzo2-rumprun-dev"];
+    let files = deb_files(flavour);
+    assert!(
+        files.contains(&"usr/x86_64-rumprun-netbsd/lib/liblzo2.a".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"usr/x86_64-rumprun-netbsd/lib/pkgconfig/lzo2.pc".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files.contains(&"usr/x86_64-rumprun-netbsd/include/lzo/lzo1x.h".to_string()),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with("usr/x86_64-rumprun-netbsd/") || f.starts_with("usr/share/")),
+        "{files:?}"
+    );
+    install_debs(&[flavour]);
+
+    let lzop = debian_source("lzop_1.04-2", tmp.path());
+    add_flavour(
+        &lzop,
+        "lzop",
+        &["liblzo2-rumprun-dev"],
+        "Package: lzop-rumprun\nArchitecture: amd64\nBuild-Profiles: <!pkg.lzop.norumprun>\n\
+         Depends: ${misc:Depends}\nStatic-Built-Using: ${rumprun:Static-Built-Using}\n\
+         Built-Using: ${rumprun:Built-Using}\n\
+         Description: fast compression program (rumprun unikernel)\n \
+         lzop baked into a rumprun unikernel image for hw_virtio.\n",
+    );
+    // A second binary package sends dh_auto_install to debian/tmp; keep the
+    // native install in debian/lzop, where lzop's rules expects it.
+    let rules_path = lzop.join("debian/rules");
+    let rules = fs::read_to_string(&rules_path).expect("rules");
+    let kept = rules.replace(
+        "\tdh_auto_install\n",
+        "\tdh_auto_install --destdir=debian/lzop\n",
+    );
+    assert_ne!(rules, kept, "lzop's rules changed upstream");
+    fs::write(&rules_path, kept).expect("rules");
+    let prog = Work::copy_of(&lzop, "lzop");
+    let (debs, prog_secs) = prog.build("lzop", &[]);
+    check_flavour(&LZOP, &debs["lzop-rumprun"], prog.tmp.path());
+    assert_eq!(
+        deb_field(&debs["lzop-rumprun"], "Static-Built-Using"),
+        format!("lzo2 (= 2.10-2), {}", sources_of(&["musl-dev"]))
+    );
+    assert_eq!(
+        deb_field(&debs["lzop-rumprun"], "Built-Using"),
+        "lzo2 (= 2.10-2)"
+    );
+    eprintln!(
+        "lzo2 with its flavour (nocheck): {lib_secs:.1} s; lzop with its flavour: {prog_secs:.1} s"
+    );
+    purge(&["liblzo2-rumprun-dev"]);
+}
+
+/// Builds a library fixture and checks its library flavour: exactly
+/// `files` under /usr/TRIPLET/ (besides the doc and lintian files), a
+/// pkg-config file whose prefix is /usr/TRIPLET, lintian-clean, no
+/// Static-Built-Using (an archive links nothing), and the tree clean again.
+fn library_fixture(name: &str, flavour: &str, files: &[&str], pc: &str) {
+    let src = fixture_dir(&format!("packages/{name}"));
+    let work = Work::copy_of(&src, name);
+    let pristine = snapshot(&work.dir);
+    let (debs, secs) = work.build("full", &[]);
+    let deb = &debs[flavour];
+    let shipped: Vec<String> = deb_files(deb)
+        .into_iter()
+        .filter(|f| !f.starts_with("usr/share/"))
+        .collect();
+    assert_eq!(shipped, files, "{flavour}");
+    assert_eq!(deb_field(deb, "Architecture"), "amd64");
+    assert_eq!(deb_field(deb, "Static-Built-Using"), "");
+    let x = work.tmp.path().join("x");
+    let st = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(deb)
+        .arg(&x)
+        .status()
+        .expect("dpkg-deb -x");
+    assert!(st.success());
+    let pc_text = fs::read_to_string(x.join(pc)).expect(".pc");
+    assert!(
+        pc_text.contains("prefix=/usr/x86_64-rumprun-netbsd\n"),
+        "{pc_text}"
+    );
+    let lintian = Command::new("lintian").arg(deb).output().expect("lintian");
+    let report = String::from_utf8_lossy(&lintian.stdout);
+    assert!(
+        !report
+            .lines()
+            .any(|l| l.starts_with("E: ") || l.starts_with("W: ")),
+        "lintian on {flavour}:\n{report}"
+    );
+    work.run("debian/rules", &["clean"], &[]);
+    assert_same_tree(
+        &pristine,
+        &snapshot(&work.dir),
+        "debian/rules clean left the tree changed",
+    );
+    eprintln!("{name}: dpkg-buildpackage with the library flavour {secs:.1} s");
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+fn meson_library_flavour() {
+    library_fixture(
+        "libtally-meson",
+        "libtally-meson-rumprun-dev",
+        &[
+            "usr/x86_64-rumprun-netbsd/include/tally-meson.h",
+            "usr/x86_64-rumprun-netbsd/lib/libtally-meson.a",
+            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/tally-meson.pc",
+        ],
+        "usr/x86_64-rumprun-netbsd/lib/pkgconfig/tally-meson.pc",
+    );
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+fn cmake_library_flavour() {
+    library_fixture(
+        "libtally-cmake",
+        "libtally-cmake-rumprun-dev",
+        &[
+            "usr/x86_64-rumprun-netbsd/include/tally-cmake.h",
+            "usr/x86_64-rumprun-netbsd/lib/libtally-cmake.a",
+            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/tally-cmake.pc",
+        ],
+        "usr/x86_64-rumprun-netbsd/lib/pkgconfig/tally-cmake.pc",
+    );
 }

@@ -19,8 +19,10 @@ DEB_PACKAGES=(
 	lintian man-db
 	# the stand-in rumprun toolchain and the fixture packages' build systems
 	musl-tools autoconf automake libtool cmake meson ninja-build pkgconf
-	# GNU hello's build-dependencies
-	help2man texinfo
+	# the build-dependencies of the Debian sources the tests build (hello, lzop)
+	help2man texinfo liblzo2-dev
+	# the chain test's greet checks that the host's zlib stays out of its flavour
+	zlib1g-dev
 )
 
 # Installs the packages of DEB_PACKAGES that are not installed yet.
@@ -121,7 +123,7 @@ ensure_deb_src() {
 
 # Debian source packages the tests build (name=version), downloaded once into
 # target/debian-sources/ (apt-get source --download-only; never committed).
-DEBIAN_SOURCES=(hello=2.10-3)
+DEBIAN_SOURCES=(hello=2.10-3 lzo2=2.10-2 lzop=1.04-2)
 
 fetch_debian_sources() {
 	section "Debian sources: ${DEBIAN_SOURCES[*]}"
