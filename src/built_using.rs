@@ -141,22 +141,41 @@ pub fn source_of(p: &Installed) -> Result<SourceRef, String> {
     Ok(SourceRef { name, version })
 }
 
-/// Whether a DEP-5 copyright file names a licence of the GPL family (GPL,
-/// LGPL, AGPL) in any `License:` field: those require the source of what
-/// a binary was built from, so the source belongs in `Built-Using`.
-pub fn requires_source(copyright: &str) -> bool {
-    copyright
-        .lines()
-        .filter_map(|l| l.strip_prefix("License:"))
-        .flat_map(|expr| {
-            expr.split(|c: char| c.is_whitespace() || c == ',' || c == '|' || c == '(' || c == ')')
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .any(|name| {
-            let n = name.to_ascii_uppercase();
-            n.starts_with("GPL") || n.starts_with("LGPL") || n.starts_with("AGPL")
-        })
+/// The licences whose terms require shipping the source of what a binary
+/// was built from, as dh-cargo lists them (`dh-cargo-built-using`).
+const SOURCE_LEFT: [&str; 10] = [
+    "GPL", "LGPL", "AGPL", "GFDL", "MPL", "CDDL", "CPL", "Artistic", "Perl", "QPL",
+];
+
+/// Whether `word` occurs in `text` as a whole word (letters, digits and
+/// `_` around it do not count), case-insensitively, as `grep -iw`.
+fn has_word(text: &str, word: &str) -> bool {
+    let (t, w) = (text.to_ascii_lowercase(), word.to_ascii_lowercase());
+    let is_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    t.match_indices(&w).any(|(i, _)| {
+        !is_word(t[..i].chars().next_back()) && !is_word(t[i + w.len()..].chars().next())
+    })
+}
+
+/// Whether a binary package's copyright file says its source must ship
+/// with what is built from it, decided as dh-cargo decides: the file must
+/// be machine-readable (DEP-5 `Format:`), else `None`; then
+/// `X-Binary-Requires-Source: yes`, or a `License:` naming one of
+/// [`SOURCE_LEFT`] as a word (`GPL-2+`, `LGPL-2.1`, `MPL-2.0`, ...).
+pub fn requires_source(copyright: &str) -> Option<bool> {
+    let field = |name: &'static str| {
+        copyright
+            .lines()
+            .filter_map(move |l| l.strip_prefix(name))
+            .map(str::trim)
+    };
+    if !field("Format:").any(|f| f.contains("copyright-format/1.0")) {
+        return None;
+    }
+    if field("X-Binary-Requires-Source:").any(|v| v.eq_ignore_ascii_case("yes")) {
+        return Some(true);
+    }
+    Some(field("License:").any(|l| SOURCE_LEFT.iter().any(|w| has_word(l, w))))
 }
 
 /// The substvar value: sources sorted, each once.
@@ -205,16 +224,33 @@ mod tests {
     }
 
     #[test]
-    fn requires_source_for_the_gpl_family_only() {
-        assert!(requires_source("Files: *\nLicense: LGPL-2.1+\n"));
-        assert!(requires_source("Files: *\nLicense: MIT or GPL-2+\n"));
-        assert!(requires_source(
-            "License: BSD-3-clause\n\nFiles: x\nLicense: GPL-3+ with Bison exception\n"
-        ));
-        assert!(!requires_source("Files: *\nLicense: Expat\n"));
-        assert!(!requires_source(
-            "This is not DEP-5. It mentions the GPL in prose.\n"
-        ));
+    fn requires_source_as_dh_cargo_decides() {
+        let dep5 = |body: &str| {
+            format!(
+                "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n{body}"
+            )
+        };
+        for (body, want) in [
+            ("Files: *\nLicense: LGPL-2.1+\n", true),
+            ("Files: *\nLicense: MIT or GPL-2+\n", true),
+            ("Files: *\nLicense: MPL-2.0\n", true),
+            (
+                "Files: *\nLicense: BSD-3-clause\n\nFiles: x\nLicense: GPL-3+ with Bison exception\n",
+                true,
+            ),
+            (
+                "Files: *\nLicense: Expat\nX-Binary-Requires-Source: yes\n",
+                true,
+            ),
+            ("Files: *\nLicense: Expat\n", false),
+            ("Files: *\nLicense: NGPLX\n", false),
+        ] {
+            assert_eq!(requires_source(&dep5(body)), Some(want), "{body}");
+        }
+        assert_eq!(
+            requires_source("This is not DEP-5. It mentions the GPL in prose.\n"),
+            None
+        );
     }
 
     #[test]

@@ -272,6 +272,12 @@ fn check_flavour(case: &Case, deb: &Path, scratch: &Path) {
         "{}: Static-Built-Using",
         case.flavour
     );
+    eprintln!(
+        "{}: Static-Built-Using: {}; Built-Using: {}",
+        case.flavour,
+        deb_field(deb, "Static-Built-Using"),
+        deb_field(deb, "Built-Using")
+    );
     let x = scratch.join(format!("x-{}", case.flavour));
     let st = Command::new("dpkg-deb")
         .arg("-x")

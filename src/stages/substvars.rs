@@ -33,8 +33,10 @@ pub const MANUAL: Manual = Manual {
         packages with one dpkg-query --search (each path, its real path and its merged-/usr \
         twin), the packages to their sources with one dpkg-query -W, as ${source:Package} and \
         ${source:Version} (a binNMU's version is its source's). Built-Using is the subset \
-        whose DEP-5 copyright file names a GPL-family licence (GPL, LGPL, AGPL), which requires \
-        shipping the source. A library flavour links nothing: both values are empty.",
+        whose licence requires shipping the source, decided as dh-cargo decides: the DEP-5 \
+        copyright file of the binary package says X-Binary-Requires-Source: yes or names GPL, \
+        LGPL, AGPL, GFDL, MPL, CDDL, CPL, Artistic, Perl or QPL in a License field (a file that \
+        is not DEP-5 puts the source in Built-Using, with a warning). A library flavour links nothing: both values are empty.",
     options: &[],
     notes: "A linked file that belongs to no installed package is an error: its source cannot \
         be named.",
@@ -272,10 +274,22 @@ fn sources_of(linked: &BTreeSet<PathBuf>) -> Result<Values, InputError> {
             )
         })?;
         let name = p.package.split(':').next().unwrap_or_default();
-        let copyright =
-            std::fs::read_to_string(format!("/usr/share/doc/{name}/copyright")).unwrap_or_default();
-        if requires_source(&copyright) {
-            copyleft.insert(source.clone());
+        let path = PathBuf::from(format!("/usr/share/doc/{name}/copyright"));
+        let copyright = std::fs::read_to_string(&path).unwrap_or_default();
+        match requires_source(&copyright) {
+            Some(false) => {}
+            Some(true) => {
+                copyleft.insert(source.clone());
+            }
+            None => {
+                // dh-cargo stops here; listing the source is the safe side.
+                eprintln!(
+                    "dh_rumprun_substvars: warning: {} is not a machine-readable (DEP-5) copyright file: {} goes into Built-Using",
+                    path.display(),
+                    source.name
+                );
+                copyleft.insert(source.clone());
+            }
         }
         all_sources.insert(source);
     }
