@@ -387,59 +387,39 @@ pub fn main(stage: Stage, args: &[String]) -> i32 {
     for w in &warnings {
         eprintln!("{tool}: warning: {w}");
     }
-    let plan = match stage.plan(&ctx) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{tool}: error: {e}");
-            return 255;
+    if let Err(status) = run(&ctx, stage.plan(&ctx)) {
+        return status;
+    }
+    // dh_rumprun_install's second half is planned from what the first half
+    // staged; under --no-act, from a staged install an earlier run left.
+    let staged = ctx.root.join(crate::layout::stage_dir()).is_dir();
+    if stage == Stage::Install && (!ctx.opts.no_act || staged) {
+        let fill = install::FillInputs::read(&ctx).and_then(|i| install::fill_plan(&ctx, &i));
+        if let Err(status) = run(&ctx, fill) {
+            return status;
         }
-    };
-    if ctx.opts.verbose || ctx.opts.no_act {
-        print!("{plan}");
-    }
-    if ctx.opts.no_act {
-        // What the staged install will hold is not known yet; a staged
-        // install left by an earlier run is shown as it would be filled.
-        if stage == Stage::Install && ctx.root.join(crate::layout::stage_dir()).is_dir() {
-            return fill_packages(&ctx);
-        }
-        return 0;
-    }
-    if let Err(e) = crate::execute::execute(&plan) {
-        eprintln!("{tool}: error: {e:#}");
-        return 255;
-    }
-    if stage == Stage::Install {
-        return fill_packages(&ctx);
     }
     0
 }
 
-/// The second half of `dh_rumprun_install`, planned from what the staged
-/// install holds once the first half has run.
-fn fill_packages(ctx: &Context) -> i32 {
+/// Prints `plan` under `-v` or `--no-act` and executes it unless
+/// `--no-act`; `Err` holds the exit status of a failure, already reported.
+fn run(ctx: &Context, plan: Result<Plan, InputError>) -> Result<(), i32> {
     let tool = ctx.tool;
-    let plan = install::FillInputs::read(ctx).and_then(|inputs| install::fill_plan(ctx, &inputs));
-    let plan = match plan {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("{tool}: error: {e}");
-            return 255;
-        }
-    };
+    let plan = plan.map_err(|e| {
+        eprintln!("{tool}: error: {e}");
+        255
+    })?;
     if ctx.opts.verbose || ctx.opts.no_act {
         print!("{plan}");
     }
     if ctx.opts.no_act {
-        return 0;
+        return Ok(());
     }
-    match crate::execute::execute(&plan) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("{tool}: error: {e:#}");
-            255
-        }
-    }
+    crate::execute::execute(&plan).map_err(|e| {
+        eprintln!("{tool}: error: {e:#}");
+        255
+    })
 }
 
 /// A context for unit tests of the plans: package `hello-rumprun` (a
