@@ -6,6 +6,7 @@
 //! file, the options and the environment; [`execute`] is the thin shell
 //! that acts on them.
 
+pub mod add_flavour;
 pub mod arch;
 pub mod bake;
 pub mod build_env;

@@ -1,0 +1,127 @@
+//! `dh_rumprun add-flavour`, golden directories: each case of
+//! `fixtures/add-flavour/CASE/` holds `args` (the command line after
+//! `dh_rumprun add-flavour`), `in/` (the package before), `out/` (after; a
+//! refusal or `--dry-run` has none: the tree must not change), `message`
+//! (stdout then stderr) and `status` (the exit code). Every case is run
+//! twice: the second run must change no byte.
+
+mod common;
+
+use common::{TempTree, copy_tree};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Every file of a tree, relative path to bytes (and the executable bit).
+fn files(root: &Path) -> BTreeMap<PathBuf, (bool, Vec<u8>)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in fs::read_dir(&dir).expect("ls").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let exec = fs::metadata(&p).expect("stat").permissions().mode() & 0o111 != 0;
+                out.insert(
+                    p.strip_prefix(root).expect("inside").to_path_buf(),
+                    (exec, fs::read(&p).expect("read")),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Runs `dh_rumprun add-flavour ARGS` in `dir`: status and stdout+stderr.
+fn add_flavour(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
+        .arg("add-flavour")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("dh_rumprun");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn golden_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/add-flavour");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&root)
+        .expect("fixtures/add-flavour")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 12, "only {} cases", cases.len());
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let args_text = fs::read_to_string(case.join("args")).expect("args");
+        let args: Vec<&str> = args_text.split_whitespace().collect();
+        let tmp = TempTree::new(&format!("af-{name}"));
+        copy_tree(&case.join("in"), tmp.path()).expect("copy in/");
+        let before = files(tmp.path());
+        let (status, message) = add_flavour(tmp.path(), &args);
+        let after = files(tmp.path());
+        let out_dir = case.join("out");
+        if bless {
+            fs::write(case.join("status"), format!("{status}\n")).expect("bless");
+            fs::write(case.join("message"), &message).expect("bless");
+            let _ = fs::remove_dir_all(&out_dir);
+            if after != before {
+                copy_tree(tmp.path(), &out_dir).expect("bless out/");
+            }
+            continue;
+        }
+        let want_status: i32 = fs::read_to_string(case.join("status"))
+            .expect("status")
+            .trim()
+            .parse()
+            .expect("number");
+        let want_message = fs::read_to_string(case.join("message")).expect("message");
+        let want = if out_dir.is_dir() {
+            files(&out_dir)
+        } else {
+            before.clone()
+        };
+        if status != want_status {
+            failures.push(format!(
+                "{name}: exit {status}, want {want_status}\n{message}"
+            ));
+        }
+        if message != want_message {
+            failures.push(format!(
+                "{name}: message\n--- got\n{message}--- want\n{want_message}"
+            ));
+        }
+        if after != want {
+            let differ: Vec<String> = after
+                .keys()
+                .chain(want.keys())
+                .filter(|k| after.get(*k) != want.get(*k))
+                .map(|k| k.display().to_string())
+                .collect();
+            failures.push(format!("{name}: files differ from out/: {differ:?}"));
+        }
+        // Idempotent: a second run writes nothing.
+        let (_, again) = add_flavour(tmp.path(), &args);
+        if files(tmp.path()) != after {
+            failures.push(format!("{name}: a second run changed the tree:\n{again}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
