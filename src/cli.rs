@@ -70,6 +70,23 @@ enum Commands {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Check the packaging of source trees for static-only rumprun builds,
+    /// in lintian's form. Exit 1 when a tag at or above --fail-on is not
+    /// overridden, 2 on unusable input.
+    Lint {
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+        /// The lowest severity that makes the exit status non-zero.
+        #[arg(long, value_name = "error|warning|info", default_value = "error", value_parser = ["error", "warning", "info"])]
+        fail_on: String,
+        /// Explain TAG and exit.
+        #[arg(long, value_name = "TAG")]
+        explain: Option<String>,
+        /// Source trees (the top directory of an unpacked source package).
+        #[arg(value_name = "PATH", default_value = ".")]
+        paths: Vec<std::path::PathBuf>,
+    },
     /// Print the man page of a dh-rumprun command (roff, section 1).
     Manpage {
         /// dh_rumprun or one of the stage commands.
@@ -138,6 +155,12 @@ pub fn main(argv: Vec<String>) -> i32 {
             };
             add_flavour_command(&req, dry_run)
         }
+        Commands::Lint {
+            json,
+            fail_on,
+            explain,
+            paths,
+        } => lint_command(json, &fail_on, explain.as_deref(), &paths),
         Commands::Manpage { name } => match manpage(&name) {
             Some(page) => {
                 print!("{page}");
@@ -231,4 +254,116 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
         }
     }
     0
+}
+
+/// `dh_rumprun lint`: checks each path, applies the overrides, prints.
+fn lint_command(
+    json: bool,
+    fail_on: &str,
+    explain: Option<&str>,
+    paths: &[std::path::PathBuf],
+) -> i32 {
+    use crate::lint::{Finding, fails, overrides, sort, source, tags};
+    if let Some(name) = explain {
+        return match tags::tag(name) {
+            Some(t) => {
+                print!("{}", tags::explain(t));
+                0
+            }
+            None => {
+                eprintln!(
+                    "dh_rumprun lint: error: no tag {name}; the tags are: {}",
+                    tags::TAGS
+                        .iter()
+                        .map(|t| t.name)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                );
+                2
+            }
+        };
+    }
+    let threshold = tags::Severity::parse(fail_on).unwrap_or(tags::Severity::Error);
+    let mut all: Vec<Finding> = Vec::new();
+    for root in paths {
+        if !root.is_dir() {
+            eprintln!(
+                "dh_rumprun lint: error: {}: not a source tree; give the top directory of an unpacked source package (checking built .debs and .changes is not in this version yet)",
+                root.display()
+            );
+            return 2;
+        }
+        let checked = source::Tree::read(root).and_then(|mut tree| {
+            if source::has_flavour(&tree)? {
+                tree.read_sources(root);
+            }
+            let findings = source::check(&tree)?;
+            Ok((tree, findings))
+        });
+        let (tree, mut findings) = match checked {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("dh_rumprun lint: error: {}: {e}", root.display());
+                return 2;
+            }
+        };
+        let Ok(control) =
+            crate::control::Control::parse(std::path::Path::new("debian/control"), &tree.control)
+        else {
+            return 2;
+        };
+        let source_name = control.source.folded("Source").unwrap_or_default();
+        let mut rules = Vec::new();
+        let mut files = vec![(
+            "debian/source/rumprun-lint-overrides".to_string(),
+            source_name.clone(),
+            true,
+        )];
+        for p in &control.packages {
+            files.push((
+                format!("debian/{}.rumprun-lint-overrides", p.name),
+                p.name.clone(),
+                false,
+            ));
+        }
+        for (file, package, is_source) in files {
+            if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
+                rules.extend(overrides::parse(
+                    std::path::Path::new(&file),
+                    &text,
+                    &package,
+                    is_source,
+                ));
+            }
+        }
+        let unused: Vec<Finding> = overrides::apply(&mut findings, &rules)
+            .into_iter()
+            .map(|o| {
+                let f = Finding::new("unused-override", &o.package, o.source);
+                let context = if o.context.is_empty() {
+                    o.tag.clone()
+                } else {
+                    format!("{} {}", o.tag, o.context)
+                };
+                f.context(context).at(&o.file, o.line)
+            })
+            .collect();
+        findings.extend(unused);
+        all.extend(findings);
+    }
+    sort(&mut all);
+    if json {
+        match serde_json::to_string_pretty(&all) {
+            Ok(text) => println!("{text}"),
+            Err(e) => {
+                eprintln!("dh_rumprun lint: error: {e}");
+                return 2;
+            }
+        }
+    } else {
+        for f in all.iter().filter(|f| !f.overridden) {
+            println!("{f}");
+        }
+    }
+    i32::from(fails(&all, threshold))
 }

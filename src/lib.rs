@@ -20,6 +20,7 @@ pub mod execute;
 pub mod flavour;
 pub mod layout;
 pub mod link_trace;
+pub mod lint;
 pub mod location;
 pub mod manual;
 pub mod plan;

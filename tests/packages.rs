@@ -566,29 +566,21 @@ fn debian_source(name_version: &str, into: &Path) -> PathBuf {
     dir
 }
 
-/// What a maintainer adds to hello for a program flavour (what
-/// `dh_rumprun add-flavour --program hello` will write): the add-on and the
-/// toolchain as build-dependencies outside the norumprun profile, the
-/// flavour stanza, and the native install kept in debian/hello (a second
-/// binary package would send dh_auto_install to debian/tmp).
-fn add_hello_flavour(dir: &Path) {
-    add_flavour(
-        dir,
-        "hello",
-        &[],
-        "Package: hello-rumprun\nArchitecture: amd64\nBuild-Profiles: <!pkg.hello.norumprun>\n\
-         Depends: ${misc:Depends}\nStatic-Built-Using: ${rumprun:Static-Built-Using}\n\
-         Built-Using: ${rumprun:Built-Using}\n\
-         Description: example package based on GNU hello (rumprun unikernel)\n \
-         GNU hello baked into a rumprun unikernel image for hw_virtio.\n",
+/// Runs `dh_rumprun add-flavour ARGS` (this build's binary) in `dir`, as
+/// a maintainer adds a flavour to a package of Debian.
+fn run_add_flavour(dir: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
+        .arg("add-flavour")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("dh_rumprun add-flavour");
+    assert!(
+        out.status.success(),
+        "add-flavour {args:?}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     );
-    let rules_path = dir.join("debian/rules");
-    let rules = fs::read_to_string(&rules_path).expect("rules");
-    fs::write(
-        &rules_path,
-        format!("{rules}\noverride_dh_auto_install:\n\tdh_auto_install --destdir=debian/hello\n"),
-    )
-    .expect("write rules");
 }
 
 #[test]
@@ -599,7 +591,7 @@ fn gnu_hello_from_debian_builds_its_flavour() {
     // The native build without the flavour, for the byte comparison.
     let plain = Work::copy_of(&dir, "hello");
     let (plain_debs, _) = plain.build("plain", &[]);
-    add_hello_flavour(&dir);
+    run_add_flavour(&dir, &["--program", "hello"]);
     let (_work, debs) = build_and_check(&HELLO, &dir, false);
     // The flavoured source builds the same native .debs as Debian's own.
     for (pkg, deb) in &plain_debs {
@@ -804,29 +796,6 @@ fn append_to_field(text: &str, field: &str, extra: &str) -> String {
     out
 }
 
-/// Adds a flavour to an unpacked Debian source, as a maintainer would:
-/// the add-on and the toolchain (and `more` build-dependencies) outside
-/// the `pkg.SOURCE.norumprun` profile, and the flavour `stanza`.
-fn add_flavour(dir: &Path, source: &str, more: &[&str], stanza: &str) {
-    let path = dir.join("debian/control");
-    let text = fs::read_to_string(&path).expect("control");
-    let profile = format!("<!pkg.{source}.norumprun>");
-    let mut deps = vec![
-        format!("dh-sequence-rumprun {profile}"),
-        format!("rumprun-toolchain [amd64] {profile}"),
-    ];
-    deps.extend(more.iter().map(|d| format!("{d} [amd64] {profile}")));
-    let text = append_to_field(&text, "Build-Depends", &deps.join(",\n "));
-    fs::write(
-        &path,
-        format!(
-            "{}\n{stanza}",
-            text.trim_end_matches('\n').to_string() + "\n"
-        ),
-    )
-    .expect("write control");
-}
-
 const LZOP: Case = Case {
     source: "lzop",
     native: &["lzop"],
@@ -839,8 +808,9 @@ const LZOP: Case = Case {
     linked: &["liblzo2-rumprun-dev", "musl-dev"],
 };
 
-/// A real pair from Debian: lzo2 (the LZO library, GPL-2+) gets
-/// liblzo2-rumprun-dev, lzop (its compressor) gets lzop-rumprun, which
+/// A real pair from Debian: `dh_rumprun add-flavour` gives lzo2 (the LZO
+/// library, GPL-2+) liblzo2-rumprun-dev and lzop (its compressor)
+/// lzop-rumprun, which
 /// links the library flavour (found through the flavour's -I/-L on
 /// /usr/TRIPLET; lzop's configure does not use pkg-config).
 #[test]
@@ -850,17 +820,7 @@ fn debian_lzo2_and_lzop_build_their_flavours() {
     purge(&["liblzo2-rumprun-dev"]);
     let tmp = TempTree::new("lzo-src");
     let lzo2 = debian_source("lzo2_2.10-2", tmp.path());
-    add_flavour(
-        &lzo2,
-        "lzo2",
-        &[],
-        "Package: liblzo2-rumprun-dev\nSection: libdevel\nArchitecture: amd64\n\
-         Build-Profiles: <!pkg.lzo2.norumprun>\nDepends: ${misc:Depends}\n\
-         Static-Built-Using: ${rumprun:Static-Built-Using}\nBuilt-Using: ${rumprun:Built-Using}\n\
-         Description: data compression library (rumprun unikernel static library)\n \
-         The LZO library for the x86_64-rumprun-netbsd target: static library,\n \
-         headers and pkg-config file.\n",
-    );
+    run_add_flavour(&lzo2, &["--library", "liblzo2-dev"]);
     let lib = Work::copy_of(&lzo2, "lzo2");
     // lzo2's own test suite is long and tests the native build only.
     let (debs, lib_secs) = lib.build("lzo2", &[("DEB_BUILD_OPTIONS", "nocheck")]);
@@ -887,26 +847,21 @@ fn debian_lzo2_and_lzop_build_their_flavours() {
     install_debs(&[flavour]);
 
     let lzop = debian_source("lzop_1.04-2", tmp.path());
-    add_flavour(
-        &lzop,
-        "lzop",
-        &["liblzo2-rumprun-dev"],
-        "Package: lzop-rumprun\nArchitecture: amd64\nBuild-Profiles: <!pkg.lzop.norumprun>\n\
-         Depends: ${misc:Depends}\nStatic-Built-Using: ${rumprun:Static-Built-Using}\n\
-         Built-Using: ${rumprun:Built-Using}\n\
-         Description: fast compression program (rumprun unikernel)\n \
-         lzop baked into a rumprun unikernel image for hw_virtio.\n",
-    );
-    // A second binary package sends dh_auto_install to debian/tmp; keep the
-    // native install in debian/lzop, where lzop's rules expects it.
-    let rules_path = lzop.join("debian/rules");
-    let rules = fs::read_to_string(&rules_path).expect("rules");
-    let kept = rules.replace(
-        "\tdh_auto_install\n",
-        "\tdh_auto_install --destdir=debian/lzop\n",
-    );
-    assert_ne!(rules, kept, "lzop's rules changed upstream");
-    fs::write(&rules_path, kept).expect("rules");
+    // add-flavour keeps lzop's native install in debian/lzop (lzop had one
+    // binary package); the build-dependency on the library flavour is the
+    // maintainer's to add.
+    run_add_flavour(&lzop, &["--program", "lzop"]);
+    let control_path = lzop.join("debian/control");
+    let control = fs::read_to_string(&control_path).expect("control");
+    fs::write(
+        &control_path,
+        append_to_field(
+            &control,
+            "Build-Depends",
+            "liblzo2-rumprun-dev [amd64] <!pkg.lzop.norumprun>",
+        ),
+    )
+    .expect("control");
     let prog = Work::copy_of(&lzop, "lzop");
     let (debs, prog_secs) = prog.build("lzop", &[]);
     check_flavour(&LZOP, &debs["lzop-rumprun"], prog.tmp.path());

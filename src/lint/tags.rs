@@ -1,0 +1,187 @@
+//! The tags `dh_rumprun lint` emits, as data: name, severity and
+//! explanation, as lintian keeps its tags (`/usr/share/lintian/tags/`).
+
+use serde::Serialize;
+
+/// How serious a tag is, in lintian's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// `I:`: worth knowing.
+    Info,
+    /// `W:`: probably wrong.
+    Warning,
+    /// `E:`: wrong; the flavour will not build or will be broken.
+    Error,
+}
+
+impl Severity {
+    /// lintian's one-letter code.
+    pub fn code(self) -> char {
+        match self {
+            Severity::Info => 'I',
+            Severity::Warning => 'W',
+            Severity::Error => 'E',
+        }
+    }
+
+    /// Parses `error`, `warning` or `info` (for `--fail-on`).
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+}
+
+/// One tag's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag's name: lowercase, hyphenated, subject then problem.
+    pub name: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// Why it matters and what to do.
+    pub explanation: &'static str,
+}
+
+/// Every tag.
+pub const TAGS: &[Tag] = &[
+    Tag {
+        name: "flavour-missing-static-built-using",
+        severity: Severity::Error,
+        explanation: "A rumprun flavour package links everything statically, so it must say which sources it was built from: add \"Static-Built-Using: ${rumprun:Static-Built-Using}\" (and \"Built-Using: ${rumprun:Built-Using}\") to its stanza; dh_rumprun_substvars fills them from the linker's trace.",
+    },
+    Tag {
+        name: "flavour-architecture-all",
+        severity: Severity::Error,
+        explanation: "A rumprun flavour is cross-compiled for one target per architecture and cannot be Architecture: all. List the architectures rumprun has a triplet for (amd64 i386 armhf armel arm64).",
+    },
+    Tag {
+        name: "flavour-unsupported-architecture",
+        severity: Severity::Error,
+        explanation: "The flavour lists an architecture (or a wildcard matching architectures) rumprun has no triplet for, so its build fails there. Rumprun targets amd64 (x86_64-rumprun-netbsd), i386 (i486-rumprun-netbsdelf), armhf, armel and arm64; list only those.",
+    },
+    Tag {
+        name: "flavour-architecture-without-upstream-platform",
+        severity: Severity::Info,
+        explanation: "arm64 has a rumprun triplet (aarch64-rumprun-netbsd) only in a fork of rumprun; upstream rumprun has no aarch64 platform. Build the flavour there only if the toolchain you build-depend on supports it.",
+    },
+    Tag {
+        name: "missing-rumprun-addon-build-depends",
+        severity: Severity::Error,
+        explanation: "The package has a rumprun flavour but does not build-depend on dh-sequence-rumprun, so dh never runs the stages that build it. Add \"dh-sequence-rumprun <!pkg.SRC.norumprun>\" to Build-Depends.",
+    },
+    Tag {
+        name: "missing-rumprun-toolchain-build-depends",
+        severity: Severity::Error,
+        explanation: "The package has a rumprun flavour but does not build-depend on the rumprun toolchain, so buildds will not install it. Add \"rumprun-toolchain [ARCHES] <!pkg.SRC.norumprun>\" (or the toolchain package you use) to Build-Depends.",
+    },
+    Tag {
+        name: "rumprun-build-depends-without-profile",
+        severity: Severity::Warning,
+        explanation: "The rumprun add-on and toolchain build-dependencies should carry the restriction <!pkg.SRC.norumprun>, so that building with that profile needs neither, as the flavour stanza's Build-Profiles promise.",
+    },
+    Tag {
+        name: "flavour-without-build-profiles",
+        severity: Severity::Warning,
+        explanation: "The flavour stanza has no \"Build-Profiles: <!pkg.SRC.norumprun>\", so there is no way to build the native packages alone (for bootstrapping, or where the toolchain is missing).",
+    },
+    Tag {
+        name: "shared-library-switch-in-flavour",
+        severity: Severity::Error,
+        explanation: "A switch asking for shared libraries reaches the flavour's build (an override_dh_rumprun_* command or RUMPRUN_CFLAGS/RUMPRUN_LDFLAGS). Rumprun has no shared libraries: the link fails. Remove it from the flavour's arguments.",
+    },
+    Tag {
+        name: "pie-in-flavour",
+        severity: Severity::Error,
+        explanation: "-pie or hardening=+pie reaches the flavour's build. A rumprun program is linked as a relocatable object and baked into a static, non-PIE image: drop it from the flavour's flags.",
+    },
+    Tag {
+        name: "host-path-in-flavour-flags",
+        severity: Severity::Error,
+        explanation: "The flavour's flags name the host's headers or libraries (-I/usr/include, -L/usr/lib/<multiarch>) or set PKG_CONFIG_PATH: the flavour must only see /usr/<triplet>/, where -rumprun-dev packages install. Remove it; dh-rumprun sets the triplet's paths itself.",
+    },
+    Tag {
+        name: "rules-without-dh",
+        severity: Severity::Error,
+        explanation: "debian/rules does not run dh, so the rumprun stages (a dh sequence add-on) never run. Convert the rules to dh, or call dh_rumprun_configure, _build, _install and _substvars yourself.",
+    },
+    Tag {
+        name: "generated-control-file",
+        severity: Severity::Info,
+        explanation: "debian/control is generated (from debian/control.in or control-in, or it says so); add the flavour to the file it is generated from, or your change is lost when it is regenerated. dh_rumprun add-flavour refuses such files.",
+    },
+    Tag {
+        name: "unsupported-process-call",
+        severity: Severity::Info,
+        explanation: "The source calls a function that makes or replaces processes (fork, vfork, execve and friends, posix_spawn, system, popen). A rumprun unikernel has one process: these return ENOTSUP or fail. Check that the flavour does not rely on them.",
+    },
+    Tag {
+        name: "unsupported-dynamic-loading",
+        severity: Severity::Info,
+        explanation: "The source loads code at run time (dlopen, -ldl). A rumprun unikernel has no dynamic loader: plugins must be linked in.",
+    },
+    Tag {
+        name: "unused-override",
+        severity: Severity::Info,
+        explanation: "An override in debian/source/rumprun-lint-overrides or debian/PKG.rumprun-lint-overrides matched no tag: remove it, or fix its tag or context.",
+    },
+];
+
+/// The record of tag `name`.
+pub fn tag(name: &str) -> Option<&'static Tag> {
+    TAGS.iter().find(|t| t.name == name)
+}
+
+/// `--explain TAG`, as `lintian-explain-tags` prints it.
+pub fn explain(t: &Tag) -> String {
+    let mut out = format!("N: {}\nN:\n", t.name);
+    let mut line = String::new();
+    for word in t.explanation.split_whitespace() {
+        if line.len() + word.len() + 1 > 72 {
+            out.push_str(&format!("N:   {line}\n"));
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&format!("N:   {line}\n"));
+    }
+    let severity = match t.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    };
+    out.push_str(&format!("N:\nN:   Severity: {severity}\nN:\n"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_named_as_lintian_names_them() {
+        for t in TAGS {
+            assert!(
+                t.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                t.name
+            );
+            assert!(t.explanation.len() > 40, "{}", t.name);
+        }
+        let mut names: Vec<&str> = TAGS.iter().map(|t| t.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), TAGS.len(), "a tag is listed twice");
+        let e = explain(tag("pie-in-flavour").expect("tag"));
+        assert!(e.starts_with("N: pie-in-flavour\nN:\nN:   -pie"), "{e}");
+        assert!(e.contains("N:   Severity: error\n"));
+    }
+}
