@@ -20,8 +20,22 @@ pub const MANUAL: Manual = Manual {
         dh_rumprun_substvars and dh_rumprun_clean beside the native build. An optional \
         debian/PKG.rumprun says which programs to bake for which rumprun configs (see \
         dh_rumprun_install).\n\n\
-        dh_rumprun itself is the maintainer's tool; this version has no subcommand besides manpage, \
-        which prints the man page of any dh-rumprun command in roff.",
+        dh_rumprun itself is the maintainer's tool:\n\n\
+        dh_rumprun add-flavour --program PKG | --library PKG [--name NAME] [--bake CONFIG[,CONFIG]] \
+        [--architecture ARCH[,ARCH]] [--toolchain-package PKG] [--dry-run] adds a flavour to the \
+        source package in the current directory: Build-Depends gains dh-sequence-rumprun and the \
+        toolchain under <!pkg.SRC.norumprun>, debian/control the flavour stanza, debian/rules an \
+        override_dh_rumprun_configure with the native configure arguments (shared-library \
+        switches left out, and said) and, for a single binary package, dh_auto_install \
+        --destdir=debian/PKG; a program gets debian/FLAVOUR.rumprun. It only appends, refuses \
+        generated control files and rules that do not use dh, writes each file atomically, and \
+        changes nothing when run again. Exit 0 done, 1 refused, 2 usage.\n\n\
+        dh_rumprun lint [--json] [--fail-on error|warning|info] [--explain TAG] [PATH ...] checks \
+        source trees (default .), built .debs and .changes for static-only rumprun builds and \
+        prints lintian-style tags; overrides in lintian's syntax come from \
+        debian/source/rumprun-lint-overrides and debian/PKG.rumprun-lint-overrides. Exit 1 when \
+        a tag at or above --fail-on is not overridden, 2 on unusable input.\n\n\
+        dh_rumprun manpage NAME prints the man page of any dh-rumprun command in roff.",
     options: &[
         ("-h, --help", "Print help."),
         ("-V, --version", "Print the version."),
@@ -83,7 +97,8 @@ enum Commands {
         /// Explain TAG and exit.
         #[arg(long, value_name = "TAG")]
         explain: Option<String>,
-        /// Source trees (the top directory of an unpacked source package).
+        /// Source trees (the top directory of an unpacked source package),
+        /// built .debs or .changes files.
         #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<std::path::PathBuf>,
     },
@@ -263,7 +278,7 @@ fn lint_command(
     explain: Option<&str>,
     paths: &[std::path::PathBuf],
 ) -> i32 {
-    use crate::lint::{Finding, fails, overrides, sort, source, tags};
+    use crate::lint::{Finding, fails, sort, tags};
     if let Some(name) = explain {
         return match tags::tag(name) {
             Some(t) => {
@@ -285,71 +300,14 @@ fn lint_command(
     }
     let threshold = tags::Severity::parse(fail_on).unwrap_or(tags::Severity::Error);
     let mut all: Vec<Finding> = Vec::new();
-    for root in paths {
-        if !root.is_dir() {
-            eprintln!(
-                "dh_rumprun lint: error: {}: not a source tree; give the top directory of an unpacked source package (checking built .debs and .changes is not in this version yet)",
-                root.display()
-            );
-            return 2;
-        }
-        let checked = source::Tree::read(root).and_then(|mut tree| {
-            if source::has_flavour(&tree)? {
-                tree.read_sources(root);
-            }
-            let findings = source::check(&tree)?;
-            Ok((tree, findings))
-        });
-        let (tree, mut findings) = match checked {
-            Ok(x) => x,
+    for path in paths {
+        match lint_path(path) {
+            Ok(found) => all.extend(found),
             Err(e) => {
-                eprintln!("dh_rumprun lint: error: {}: {e}", root.display());
+                eprintln!("dh_rumprun lint: error: {e}");
                 return 2;
             }
-        };
-        let Ok(control) =
-            crate::control::Control::parse(std::path::Path::new("debian/control"), &tree.control)
-        else {
-            return 2;
-        };
-        let source_name = control.source.folded("Source").unwrap_or_default();
-        let mut rules = Vec::new();
-        let mut files = vec![(
-            "debian/source/rumprun-lint-overrides".to_string(),
-            source_name.clone(),
-            true,
-        )];
-        for p in &control.packages {
-            files.push((
-                format!("debian/{}.rumprun-lint-overrides", p.name),
-                p.name.clone(),
-                false,
-            ));
         }
-        for (file, package, is_source) in files {
-            if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
-                rules.extend(overrides::parse(
-                    std::path::Path::new(&file),
-                    &text,
-                    &package,
-                    is_source,
-                ));
-            }
-        }
-        let unused: Vec<Finding> = overrides::apply(&mut findings, &rules)
-            .into_iter()
-            .map(|o| {
-                let f = Finding::new("unused-override", &o.package, o.source);
-                let context = if o.context.is_empty() {
-                    o.tag.clone()
-                } else {
-                    format!("{} {}", o.tag, o.context)
-                };
-                f.context(context).at(&o.file, o.line)
-            })
-            .collect();
-        findings.extend(unused);
-        all.extend(findings);
     }
     sort(&mut all);
     if json {
@@ -366,4 +324,116 @@ fn lint_command(
         }
     }
     i32::from(fails(&all, threshold))
+}
+
+/// The findings for one PATH: a source tree, a `.deb` or a `.changes`,
+/// with the overrides of the source tree (the tree itself, or the current
+/// directory for a built package) applied.
+fn lint_path(
+    path: &std::path::Path,
+) -> Result<Vec<crate::lint::Finding>, crate::location::InputError> {
+    use crate::lint::{deb, overrides, source};
+    use crate::location::InputError;
+    use std::path::Path;
+    let name = path.to_string_lossy();
+    let (root, mut findings) = if path.is_dir() {
+        let mut tree = source::Tree::read(path).map_err(|e| InputError {
+            path: path.join(&e.path),
+            ..e
+        })?;
+        if source::has_flavour(&tree).map_err(|e| InputError {
+            path: path.join(&e.path),
+            ..e
+        })? {
+            tree.read_sources(path);
+        }
+        let found = source::check(&tree).map_err(|e| InputError {
+            path: path.join(&e.path),
+            ..e
+        })?;
+        (path.to_path_buf(), found)
+    } else if name.ends_with(".deb") || name.ends_with(".changes") {
+        let debs = if name.ends_with(".changes") {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                InputError::about(
+                    path,
+                    format!("cannot read: {e}"),
+                    "give a readable .changes file",
+                )
+            })?;
+            deb::changes_debs(path, &text)
+        } else {
+            vec![path.to_path_buf()]
+        };
+        let mut found = Vec::new();
+        for d in debs {
+            let package = deb::Deb::read(&d)?;
+            let pkg = package.fields.get("Package").cloned().unwrap_or_default();
+            found.extend(deb::check(&package, &expected_images(&pkg)));
+        }
+        (std::path::PathBuf::from("."), found)
+    } else {
+        return Err(InputError::about(
+            path,
+            "neither a source tree, a .deb nor a .changes",
+            "give the top directory of an unpacked source package, a built .deb or a .changes",
+        ));
+    };
+    let mut rules = Vec::new();
+    let mut files = Vec::new();
+    if let Ok(text) = std::fs::read_to_string(root.join("debian/control")) {
+        if let Ok(control) = crate::control::Control::parse(Path::new("debian/control"), &text) {
+            let source = control.source.folded("Source").unwrap_or_default();
+            files.push((
+                "debian/source/rumprun-lint-overrides".to_string(),
+                source,
+                true,
+            ));
+            for p in &control.packages {
+                files.push((
+                    format!("debian/{}.rumprun-lint-overrides", p.name),
+                    p.name.clone(),
+                    false,
+                ));
+            }
+        }
+    }
+    for (file, package, is_source) in files {
+        if let Ok(text) = std::fs::read_to_string(root.join(&file)) {
+            rules.extend(overrides::parse(
+                Path::new(&file),
+                &text,
+                &package,
+                is_source,
+            ));
+        }
+    }
+    let unused: Vec<crate::lint::Finding> = overrides::apply(&mut findings, &rules)
+        .into_iter()
+        .map(|o| {
+            let context = if o.context.is_empty() {
+                o.tag.clone()
+            } else {
+                format!("{} {}", o.tag, o.context)
+            };
+            crate::lint::Finding::new("unused-override", &o.package, o.source)
+                .context(context)
+                .at(&o.file, o.line)
+        })
+        .collect();
+    findings.extend(unused);
+    Ok(findings)
+}
+
+/// The images `debian/PKG.rumprun` of the source tree in the current
+/// directory asks for, when there is one.
+fn expected_images(package: &str) -> Vec<std::path::PathBuf> {
+    let file = std::path::PathBuf::from(format!("debian/{package}.rumprun"));
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        return Vec::new();
+    };
+    crate::bake::parse(&file, &text)
+        .and_then(|lines| crate::bake::images(&file, &lines))
+        .map(|images| images.into_iter().map(|i| i.dest).collect())
+        .unwrap_or_default()
 }

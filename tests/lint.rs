@@ -72,7 +72,11 @@ fn golden_trees() {
     if !bless {
         let clean = fs::read_to_string(root.join("clean/expected")).expect("clean");
         assert_eq!(clean, "", "the correct tree fires nothing");
-        for t in dh_rumprun::lint::tags::TAGS {
+        // The tags of built packages fire in lint::deb's unit tests.
+        for t in dh_rumprun::lint::tags::TAGS
+            .iter()
+            .filter(|t| t.check != "deb")
+        {
             assert!(fired.contains(t.name), "no golden tree fires {}", t.name);
         }
     }

@@ -305,6 +305,25 @@ fn check_flavour(case: &Case, deb: &Path, scratch: &Path) {
     assert_lintian_clean(deb);
 }
 
+/// Runs `dh_rumprun lint` on a built flavour .deb from its source tree
+/// `dir` (so the images debian/PKG.rumprun lists are checked too) and
+/// fails on any tag.
+fn assert_rumprun_lint_clean(dir: &Path, deb: &Path) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
+        .arg("lint")
+        .arg(deb)
+        .current_dir(dir)
+        .output()
+        .expect("dh_rumprun lint");
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "dh_rumprun lint {}:\n{}{}",
+        deb.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Runs lintian on `deb` and fails on any error or warning (overridden
 /// tags are not reported as such).
 fn assert_lintian_clean(deb: &Path) {
@@ -395,6 +414,7 @@ fn build_and_check(
         .get(case.flavour)
         .unwrap_or_else(|| panic!("no {} .deb among {:?}", case.flavour, first.keys()));
     check_flavour(case, flavour, work.tmp.path());
+    assert_rumprun_lint_clean(&work.dir, flavour);
     for native in case.native {
         assert!(
             first.contains_key(*native),

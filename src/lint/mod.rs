@@ -3,10 +3,12 @@
 //! (`E: pkg[ source]: tag[ context][ [file:line]]`), with lintian's
 //! override syntax and an explanation for every tag.
 //!
-//! [`source`] holds the checks of a source tree; each emits [`Finding`]s
-//! for tags of [`tags::TAGS`]. This module applies the overrides and
+//! [`source`] holds the checks of a source tree and [`deb`] those of a
+//! built flavour package; each emits [`Finding`]s for tags of
+//! [`tags::TAGS`]. This module applies the overrides and
 //! formats.
 
+pub mod deb;
 pub mod overrides;
 pub mod source;
 pub mod tags;

@@ -41,6 +41,9 @@ impl Severity {
 pub struct Tag {
     /// The tag's name: lowercase, hyphenated, subject then problem.
     pub name: &'static str,
+    /// Which checks emit it, as lintian's `Check:`: `source` (a source
+    /// tree), `deb` (a built flavour package) or `overrides`.
+    pub check: &'static str,
     /// Its severity.
     pub severity: Severity,
     /// Why it matters and what to do.
@@ -51,81 +54,139 @@ pub struct Tag {
 pub const TAGS: &[Tag] = &[
     Tag {
         name: "flavour-missing-static-built-using",
+        check: "source",
         severity: Severity::Error,
         explanation: "A rumprun flavour package links everything statically, so it must say which sources it was built from: add \"Static-Built-Using: ${rumprun:Static-Built-Using}\" (and \"Built-Using: ${rumprun:Built-Using}\") to its stanza; dh_rumprun_substvars fills them from the linker's trace.",
     },
     Tag {
         name: "flavour-architecture-all",
+        check: "source",
         severity: Severity::Error,
         explanation: "A rumprun flavour is cross-compiled for one target per architecture and cannot be Architecture: all. List the architectures rumprun has a triplet for (amd64 i386 armhf armel arm64).",
     },
     Tag {
         name: "flavour-unsupported-architecture",
+        check: "source",
         severity: Severity::Error,
         explanation: "The flavour lists an architecture (or a wildcard matching architectures) rumprun has no triplet for, so its build fails there. Rumprun targets amd64 (x86_64-rumprun-netbsd), i386 (i486-rumprun-netbsdelf), armhf, armel and arm64; list only those.",
     },
     Tag {
         name: "flavour-architecture-without-upstream-platform",
+        check: "source",
         severity: Severity::Info,
         explanation: "arm64 has a rumprun triplet (aarch64-rumprun-netbsd) only in a fork of rumprun; upstream rumprun has no aarch64 platform. Build the flavour there only if the toolchain you build-depend on supports it.",
     },
     Tag {
         name: "missing-rumprun-addon-build-depends",
+        check: "source",
         severity: Severity::Error,
         explanation: "The package has a rumprun flavour but does not build-depend on dh-sequence-rumprun, so dh never runs the stages that build it. Add \"dh-sequence-rumprun <!pkg.SRC.norumprun>\" to Build-Depends.",
     },
     Tag {
         name: "missing-rumprun-toolchain-build-depends",
+        check: "source",
         severity: Severity::Error,
         explanation: "The package has a rumprun flavour but does not build-depend on the rumprun toolchain, so buildds will not install it. Add \"rumprun-toolchain [ARCHES] <!pkg.SRC.norumprun>\" (or the toolchain package you use) to Build-Depends.",
     },
     Tag {
         name: "rumprun-build-depends-without-profile",
+        check: "source",
         severity: Severity::Warning,
         explanation: "The rumprun add-on and toolchain build-dependencies should carry the restriction <!pkg.SRC.norumprun>, so that building with that profile needs neither, as the flavour stanza's Build-Profiles promise.",
     },
     Tag {
         name: "flavour-without-build-profiles",
+        check: "source",
         severity: Severity::Warning,
         explanation: "The flavour stanza has no \"Build-Profiles: <!pkg.SRC.norumprun>\", so there is no way to build the native packages alone (for bootstrapping, or where the toolchain is missing).",
     },
     Tag {
         name: "shared-library-switch-in-flavour",
+        check: "source",
         severity: Severity::Error,
         explanation: "A switch asking for shared libraries reaches the flavour's build (an override_dh_rumprun_* command or RUMPRUN_CFLAGS/RUMPRUN_LDFLAGS). Rumprun has no shared libraries: the link fails. Remove it from the flavour's arguments.",
     },
     Tag {
         name: "pie-in-flavour",
+        check: "source",
         severity: Severity::Error,
         explanation: "-pie or hardening=+pie reaches the flavour's build. A rumprun program is linked as a relocatable object and baked into a static, non-PIE image: drop it from the flavour's flags.",
     },
     Tag {
         name: "host-path-in-flavour-flags",
+        check: "source",
         severity: Severity::Error,
         explanation: "The flavour's flags name the host's headers or libraries (-I/usr/include, -L/usr/lib/<multiarch>) or set PKG_CONFIG_PATH: the flavour must only see /usr/<triplet>/, where -rumprun-dev packages install. Remove it; dh-rumprun sets the triplet's paths itself.",
     },
     Tag {
         name: "rules-without-dh",
+        check: "source",
         severity: Severity::Error,
         explanation: "debian/rules does not run dh, so the rumprun stages (a dh sequence add-on) never run. Convert the rules to dh, or call dh_rumprun_configure, _build, _install and _substvars yourself.",
     },
     Tag {
         name: "generated-control-file",
+        check: "source",
         severity: Severity::Info,
         explanation: "debian/control is generated (from debian/control.in or control-in, or it says so); add the flavour to the file it is generated from, or your change is lost when it is regenerated. dh_rumprun add-flavour refuses such files.",
     },
     Tag {
         name: "unsupported-process-call",
+        check: "source",
         severity: Severity::Info,
         explanation: "The source calls a function that makes or replaces processes (fork, vfork, execve and friends, posix_spawn, system, popen). A rumprun unikernel has one process: these return ENOTSUP or fail. Check that the flavour does not rely on them.",
     },
     Tag {
         name: "unsupported-dynamic-loading",
+        check: "source",
         severity: Severity::Info,
         explanation: "The source loads code at run time (dlopen, -ldl). A rumprun unikernel has no dynamic loader: plugins must be linked in.",
     },
     Tag {
+        name: "shared-object-in-flavour",
+        check: "deb",
+        severity: Severity::Error,
+        explanation: "A rumprun flavour package ships a shared object (.so). Rumprun has no dynamic linker: flavours hold static archives (libraries) or baked images (programs) only. Build the flavour with shared libraries disabled.",
+    },
+    Tag {
+        name: "libtool-archive-in-flavour",
+        check: "deb",
+        severity: Severity::Error,
+        explanation: "A rumprun flavour package ships a libtool archive (.la). Static consumers find the libraries through pkg-config (Libs.private); .la files only pull in host paths. Leave it out.",
+    },
+    Tag {
+        name: "dynamic-elf-in-flavour",
+        check: "deb",
+        severity: Severity::Error,
+        explanation: "A rumprun flavour package ships a dynamically linked ELF file or a shared object (ET_DYN, or with an interpreter or dynamic section). Nothing in a unikernel can load it: the flavour was probably built with the host's compiler.",
+    },
+    Tag {
+        name: "unbaked-program-in-flavour",
+        check: "deb",
+        severity: Severity::Error,
+        explanation: "A program flavour ships a linked but unbaked rumprun program (an ELF relocatable carrying .note.rumprun.bakerecipe). It cannot boot: bake it with rumprun-bake, which dh_rumprun_install does for the programs debian/PKG.rumprun lists.",
+    },
+    Tag {
+        name: "missing-image-for-listed-program",
+        check: "deb",
+        severity: Severity::Error,
+        explanation: "debian/PKG.rumprun lists a program and config whose image is not in the built package: the bake or the install of that image went wrong.",
+    },
+    Tag {
+        name: "empty-static-built-using",
+        check: "deb",
+        severity: Severity::Error,
+        explanation: "A program flavour ships baked images, which always link static archives (at least the C library), but has no Static-Built-Using: the field is missing from its stanza, or dh_rumprun_substvars did not run before dh_gencontrol.",
+    },
+    Tag {
+        name: "library-flavour-file-outside-triplet",
+        check: "deb",
+        severity: Severity::Error,
+        explanation: "A library flavour ships a file outside /usr/<triplet>/ (besides its copyright, changelog and lintian overrides): it would clash with the native -dev package or leak host files. Library flavours hold the triplet's archives, headers and pkg-config files only.",
+    },
+    Tag {
         name: "unused-override",
+        check: "overrides",
         severity: Severity::Info,
         explanation: "An override in debian/source/rumprun-lint-overrides or debian/PKG.rumprun-lint-overrides matched no tag: remove it, or fix its tag or context.",
     },
@@ -158,7 +219,10 @@ pub fn explain(t: &Tag) -> String {
         Severity::Warning => "warning",
         Severity::Info => "info",
     };
-    out.push_str(&format!("N:\nN:   Severity: {severity}\nN:\n"));
+    out.push_str(&format!(
+        "N:\nN:   Severity: {severity}\nN:\nN:   Check: {}\nN:\n",
+        t.check
+    ));
     out
 }
 
