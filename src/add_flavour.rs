@@ -14,6 +14,7 @@
 use crate::control::Control;
 use crate::flavour::FlavourKind;
 use crate::location::InputError;
+use crate::rules::{is_shared_switch, runs_dh};
 use debian_control::lossless::relations::Relations;
 use makefile_lossless::Makefile;
 use std::path::{Path, PathBuf};
@@ -231,24 +232,6 @@ fn stanza(req: &Request, name: &str, profile: &str, description: (&str, &str)) -
     text
 }
 
-/// Switches that ask a build system for shared libraries, which a rumprun
-/// flavour cannot have.
-pub fn is_shared_switch(arg: &str) -> bool {
-    let a = arg.to_ascii_lowercase();
-    a == "--enable-shared"
-        || a.starts_with("--enable-shared=")
-        || a == "--disable-static"
-        || a.starts_with("-dbuild_shared_libs=on")
-        || a.starts_with("-dbuild_shared_libs=1")
-        || a.starts_with("-dbuild_shared_libs=true")
-        || a.starts_with("-dbuild_shared_libs=yes")
-        || a.starts_with("-dbuild_static_libs=off")
-        || a == "--default-library=shared"
-        || a == "--default-library=both"
-        || a == "-ddefault_library=shared"
-        || a == "-ddefault_library=both"
-}
-
 /// What the rules file says, read with a Makefile parser.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Rules {
@@ -266,14 +249,10 @@ struct Rules {
 }
 
 fn read_rules(text: &str) -> Result<Rules, Refusal> {
-    let (makefile, errors) = Makefile::from_str_relaxed(text);
-    if let Some(e) = errors.first() {
-        return Err(Refusal(format!(
-            "{RULES}:{}: {}; fix the Makefile syntax first",
-            e.line + 1,
-            e.message
-        )));
-    }
+    // GNU make accepts some lines makefile-lossless calls errors (an extra
+    // parenthesis in an ifeq, as gcc-defaults has); the relaxed tree still
+    // holds the rules, and only appends follow from it.
+    let (makefile, _errors) = Makefile::from_str_relaxed(text);
     let mut rules = Rules::default();
     for rule in makefile.rules() {
         let targets: Vec<String> = rule.targets().collect();
@@ -281,11 +260,7 @@ fn read_rules(text: &str) -> Result<Rules, Refusal> {
             let line = recipe.text();
             // Continuation backslashes are not words of the command.
             let words: Vec<&str> = line.split_whitespace().filter(|w| *w != "\\").collect();
-            let runs_dh = words
-                .iter()
-                .position(|w| *w == "dh")
-                .is_some_and(|i| words.get(i + 1) == Some(&"$@"));
-            if runs_dh && rules.dh_line.is_none() {
+            if runs_dh(&words) && rules.dh_line.is_none() {
                 rules.dh_line = Some(line.trim().to_string());
             }
             if targets.iter().any(|t| t == "override_dh_auto_configure") {

@@ -25,6 +25,7 @@ pub mod location;
 pub mod manual;
 pub mod plan;
 pub mod profiles;
+pub mod rules;
 pub mod selection;
 pub mod stages;
 pub mod toolchain;

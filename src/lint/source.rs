@@ -3,10 +3,10 @@
 //! rumprun flavour gets no tag.
 
 use super::Finding;
-use crate::add_flavour::is_shared_switch;
 use crate::control::Control;
 use crate::flavour::{flavour_kind, triplet};
 use crate::location::InputError;
+use crate::rules::{is_shared_switch, runs_dh};
 use debian_control::lossless::relations::Relations;
 use makefile_lossless::Makefile;
 use regex::Regex;
@@ -177,7 +177,7 @@ pub fn check(tree: &Tree) -> Result<Vec<Finding>, InputError> {
     }
     check_build_depends(&control, &source, &profile, tree.rules.as_deref(), &mut out);
     if let Some(rules) = &tree.rules {
-        check_rules(rules, &source, &flavours[0].name, &mut out)?;
+        check_rules(rules, &source, &flavours[0].name, &mut out);
     }
     check_sources(&tree.sources, &source, &mut out);
     Ok(out)
@@ -249,21 +249,10 @@ fn check_build_depends(
 
 /// What reaches the flavour's build from debian/rules: the recipes of the
 /// dh_rumprun_* overrides and hooks, and RUMPRUN_CFLAGS/RUMPRUN_LDFLAGS.
-fn check_rules(
-    rules: &str,
-    source: &str,
-    flavour: &str,
-    out: &mut Vec<Finding>,
-) -> Result<(), InputError> {
-    let (makefile, errors) = Makefile::from_str_relaxed(rules);
-    if let Some(e) = errors.first() {
-        return Err(InputError::at(
-            Path::new(RULES),
-            e.line + 1,
-            e.message.clone(),
-            "fix the Makefile syntax",
-        ));
-    }
+fn check_rules(rules: &str, source: &str, flavour: &str, out: &mut Vec<Finding>) {
+    // GNU make accepts some lines makefile-lossless calls errors (an extra
+    // parenthesis in an ifeq, as gcc-defaults has): lint what parsed.
+    let (makefile, _errors) = Makefile::from_str_relaxed(rules);
     let mut uses_dh = false;
     let mut flavour_words: Vec<(String, usize)> = Vec::new();
     for rule in makefile.rules() {
@@ -272,11 +261,7 @@ fn check_rules(
         for recipe in rule.recipe_nodes() {
             let text = recipe.text();
             let words: Vec<&str> = text.split_whitespace().collect();
-            if words
-                .iter()
-                .position(|w| *w == "dh")
-                .is_some_and(|i| words.get(i + 1) == Some(&"$@"))
-            {
+            if runs_dh(&words) {
                 uses_dh = true;
             }
             if for_flavour || words.iter().any(|w| w.starts_with("dh_rumprun_")) {
@@ -321,7 +306,6 @@ fn check_rules(
             out.push(Finding::new(tag, flavour, false).context(w).at(RULES, line));
         }
     }
-    Ok(())
 }
 
 /// Calls a unikernel cannot serve, once per function, at the first place.
