@@ -220,10 +220,7 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
             ));
         }
     };
-    let control_template = ["debian/control.in", "debian/control-in"]
-        .iter()
-        .map(std::path::PathBuf::from)
-        .find(|p| p.exists());
+    let control_template = crate::control::template(std::path::Path::new(""));
     let name = crate::add_flavour::flavour_name(req);
     let inputs = Inputs {
         control,
@@ -336,22 +333,14 @@ fn lint_path(
     use crate::location::InputError;
     use std::path::Path;
     let name = path.to_string_lossy();
-    let (root, mut findings) = if path.is_dir() {
-        let mut tree = source::Tree::read(path).map_err(|e| InputError {
+    let (root, mut findings, control) = if path.is_dir() {
+        let in_tree = |e: InputError| InputError {
             path: path.join(&e.path),
             ..e
-        })?;
-        if source::has_flavour(&tree).map_err(|e| InputError {
-            path: path.join(&e.path),
-            ..e
-        })? {
-            tree.read_sources(path);
-        }
-        let found = source::check(&tree).map_err(|e| InputError {
-            path: path.join(&e.path),
-            ..e
-        })?;
-        (path.to_path_buf(), found)
+        };
+        let tree = source::Tree::read(path).map_err(in_tree)?;
+        let found = source::check(&tree).map_err(in_tree)?;
+        (path.to_path_buf(), found, Some(tree.control))
     } else if name.ends_with(".deb") || name.ends_with(".changes") {
         let debs = if name.ends_with(".changes") {
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -371,7 +360,13 @@ fn lint_path(
             let pkg = package.fields.get("Package").cloned().unwrap_or_default();
             found.extend(deb::check(&package, &expected_images(&pkg)));
         }
-        (std::path::PathBuf::from("."), found)
+        // The overrides come from the source tree in the current directory.
+        let control = std::fs::read_to_string("debian/control")
+            .ok()
+            .and_then(|text| {
+                crate::control::Control::parse(Path::new("debian/control"), &text).ok()
+            });
+        (std::path::PathBuf::from("."), found, control)
     } else {
         return Err(InputError::about(
             path,
@@ -381,21 +376,19 @@ fn lint_path(
     };
     let mut rules = Vec::new();
     let mut files = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(root.join("debian/control")) {
-        if let Ok(control) = crate::control::Control::parse(Path::new("debian/control"), &text) {
-            let source = control.source.folded("Source").unwrap_or_default();
+    if let Some(control) = &control {
+        let source = control.source.folded("Source").unwrap_or_default();
+        files.push((
+            "debian/source/rumprun-lint-overrides".to_string(),
+            source,
+            true,
+        ));
+        for p in &control.packages {
             files.push((
-                "debian/source/rumprun-lint-overrides".to_string(),
-                source,
-                true,
+                format!("debian/{}.rumprun-lint-overrides", p.name),
+                p.name.clone(),
+                false,
             ));
-            for p in &control.packages {
-                files.push((
-                    format!("debian/{}.rumprun-lint-overrides", p.name),
-                    p.name.clone(),
-                    false,
-                ));
-            }
         }
     }
     for (file, package, is_source) in files {

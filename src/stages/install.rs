@@ -352,6 +352,7 @@ fn program_steps(
     }
     let images = bake::images(&file, &list.lines)?;
     let pkg_dir = PathBuf::from(format!("debian/{}", list.package));
+    let env = ctx.flavour_env();
     let mut steps = Vec::new();
     for image in &images {
         if !inputs.configs.contains(&image.config) {
@@ -396,7 +397,7 @@ fn program_steps(
                 dest.display().to_string(),
                 stage_dir().join(&image.program).display().to_string(),
             ],
-            env: ctx.flavour_env(),
+            env: env.clone(),
             cwd: None,
         }));
     }
