@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{TempTree, copy_tree};
+use common::{TempTree, case_dirs, copy_tree};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -53,14 +53,7 @@ fn add_flavour(dir: &Path, args: &[&str]) -> (i32, String) {
 
 #[test]
 fn golden_cases() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/add-flavour");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&root)
-        .expect("fixtures/add-flavour")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = case_dirs("add-flavour");
     assert!(cases.len() >= 12, "only {} cases", cases.len());
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();

@@ -6,8 +6,7 @@
 
 mod common;
 
-use common::TempTree;
-use std::collections::BTreeMap;
+use common::{TempTree, link_stages, snapshot};
 use std::fs;
 use std::path::Path;
 use std::process::Command;
@@ -347,34 +346,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-/// Every file under `root`: path to bytes (links as their target).
-fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in fs::read_dir(&dir).expect("ls").flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(root).expect("inside").display().to_string();
-            let meta = fs::symlink_metadata(&p).expect("stat");
-            if meta.is_dir() {
-                stack.push(p);
-            } else if meta.file_type().is_symlink() {
-                out.insert(
-                    rel,
-                    fs::read_link(&p)
-                        .expect("link")
-                        .display()
-                        .to_string()
-                        .into_bytes(),
-                );
-            } else {
-                out.insert(rel, fs::read(&p).expect("read"));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn bad_input_table() {
     assert!(CASES.len() >= 30, "{} cases", CASES.len());
@@ -385,7 +356,6 @@ fn bad_input_table() {
     for case in CASES {
         let tmp = TempTree::new(&format!("bad-{}", case.name));
         let root = tmp.path();
-        fs::create_dir_all(root.join("bin")).expect("mkdir");
         fs::create_dir_all(root.join("debian/.debhelper/rumprun/stage/usr/bin")).expect("mkdir");
         fs::write(root.join("debian/control"), CONTROL).expect("control");
         fs::write(root.join("debian/rules"), RULES).expect("rules");
@@ -409,17 +379,7 @@ fn bad_input_table() {
             }
             fs::write(root.join(path), text).expect("write");
         }
-        for stage in [
-            "configure",
-            "build",
-            "test",
-            "install",
-            "substvars",
-            "clean",
-        ] {
-            std::os::unix::fs::symlink(bin, root.join(format!("bin/dh_rumprun_{stage}")))
-                .expect("symlink");
-        }
+        link_stages(&root.join("bin"));
         let before = snapshot(root);
         let program = if case.command[0] == "dh_rumprun" {
             bin.to_string()

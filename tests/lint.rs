@@ -4,8 +4,11 @@
 //! somewhere (`mistakes`, `generated-no-dh`, `overrides`) and does not fire
 //! on the correct tree (`clean`) or on a package without a flavour.
 
+mod common;
+
+use common::case_dirs;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn lint(args: &[&str], tree: &Path) -> (i32, String, String) {
@@ -25,13 +28,7 @@ fn lint(args: &[&str], tree: &Path) -> (i32, String, String) {
 #[test]
 fn golden_trees() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&root)
-        .expect("fixtures/lint")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = case_dirs("lint");
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     let mut fired = std::collections::BTreeSet::new();

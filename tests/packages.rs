@@ -18,7 +18,7 @@
 
 mod common;
 
-use common::{TempTree, fixture_dir, repo_root};
+use common::{TempTree, fixture_dir, repo_root, snapshot};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -135,34 +135,6 @@ impl Work {
 fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
-/// Every file of a tree (relative path → mode and content), for comparing
-/// trees before and after a build.
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
-    use std::os::unix::fs::PermissionsExt;
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).expect("ls").flatten() {
-            let path = entry.path();
-            let rel = path.strip_prefix(root).expect("inside").to_path_buf();
-            let meta = fs::symlink_metadata(&path).expect("stat");
-            if meta.is_dir() {
-                out.insert(rel, (meta.permissions().mode(), Vec::new()));
-                stack.push(path);
-            } else if meta.file_type().is_symlink() {
-                let target = fs::read_link(&path).expect("readlink");
-                out.insert(rel, (0, target.to_string_lossy().as_bytes().to_vec()));
-            } else {
-                out.insert(
-                    rel,
-                    (meta.permissions().mode(), fs::read(&path).expect("read")),
-                );
-            }
-        }
-    }
-    out
 }
 
 /// Asserts two snapshots are equal, naming the differing paths.

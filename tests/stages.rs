@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 mod common;
 
-use common::TempTree;
+use common::{TempTree, case_dirs, link_stages};
 
 /// A scratch source tree with a `bin/` of stage commands (symlinks to the
 /// multi-call binary, as the package installs them).
@@ -20,22 +20,8 @@ impl Tree {
         let tmp = TempTree::new(name);
         let dir = tmp.path().to_path_buf();
         std::fs::create_dir_all(dir.join("debian")).expect("mkdir");
-        std::fs::create_dir_all(dir.join("bin")).expect("mkdir");
         std::fs::write(dir.join("debian/control"), control).expect("write control");
-        for stage in [
-            "configure",
-            "build",
-            "test",
-            "install",
-            "substvars",
-            "clean",
-        ] {
-            std::os::unix::fs::symlink(
-                env!("CARGO_BIN_EXE_dh_rumprun"),
-                dir.join(format!("bin/dh_rumprun_{stage}")),
-            )
-            .expect("symlink");
-        }
+        link_stages(&dir.join("bin"));
         Tree { _tmp: tmp, dir }
     }
 
@@ -326,13 +312,7 @@ fn unsupported_host_architecture_only_matters_when_the_flavour_is_built() {
 /// Every case of `fixtures/bad-control/`: one line naming file:line and the fix, non-zero, no panic.
 #[test]
 fn malformed_control_files() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/bad-control");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("fixtures")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = case_dirs("bad-control");
     assert!(cases.len() >= 10, "only {} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // each test crate uses its own subset
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
 use std::io;
@@ -211,4 +212,66 @@ pub fn assert_absent(steps: &[String], step: &str) {
         "{step:?} should not be in the sequence:\n{}",
         steps.join("\n")
     );
+}
+
+/// The case directories of `fixtures/NAME/`, sorted (golden tests).
+pub fn case_dirs(name: &str) -> Vec<PathBuf> {
+    let root = fixture_dir(name);
+    let mut cases: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+/// The six stage commands in `bin_dir`, as symlinks to the built
+/// multi-call binary (as the package installs them).
+pub fn link_stages(bin_dir: &Path) {
+    fs::create_dir_all(bin_dir).unwrap_or_else(|e| panic!("creating {}: {e}", bin_dir.display()));
+    for stage in [
+        "configure",
+        "build",
+        "test",
+        "install",
+        "substvars",
+        "clean",
+    ] {
+        std::os::unix::fs::symlink(
+            env!("CARGO_BIN_EXE_dh_rumprun"),
+            bin_dir.join(format!("dh_rumprun_{stage}")),
+        )
+        .expect("symlink");
+    }
+}
+
+/// Every entry of a tree, relative path to mode and content (a directory
+/// has no content, a link its target and mode 0), for comparing a tree
+/// before and after a command.
+pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("ls").flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(root).expect("inside").to_path_buf();
+            let meta = fs::symlink_metadata(&path).expect("stat");
+            if meta.is_dir() {
+                out.insert(rel, (meta.permissions().mode(), Vec::new()));
+                stack.push(path);
+            } else if meta.file_type().is_symlink() {
+                let target = fs::read_link(&path).expect("readlink");
+                out.insert(rel, (0, target.to_string_lossy().as_bytes().to_vec()));
+            } else {
+                out.insert(
+                    rel,
+                    (meta.permissions().mode(), fs::read(&path).expect("read")),
+                );
+            }
+        }
+    }
+    out
 }
