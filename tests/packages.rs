@@ -18,35 +18,16 @@
 
 mod common;
 
+use common::debs::{
+    Case, GREET, Image, LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, check_flavour, deb_field,
+    deb_files, shipped_files, tail,
+};
 use common::{TempTree, fixture_dir, repo_root, snapshot};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Instant;
-
-/// One image a flavour must ship: its path in the package, the arguments
-/// to run it with, and lines its output must contain.
-struct Image {
-    path: &'static str,
-    args: &'static [&'static str],
-    prints: &'static [&'static str],
-}
-
-/// A source package to build and what its flavour must hold.
-struct Case {
-    /// Source package name.
-    source: &'static str,
-    /// The native binary packages (besides -dbgsym ones).
-    native: &'static [&'static str],
-    /// The flavour package.
-    flavour: &'static str,
-    /// Its images.
-    images: &'static [Image],
-    /// The installed binary packages whose sources `Static-Built-Using`
-    /// must list, and nothing else.
-    linked: &'static [&'static str],
-}
 
 /// A source tree in a scratch directory; dpkg-buildpackage writes the
 /// .debs next to it.
@@ -131,12 +112,6 @@ impl Work {
     }
 }
 
-/// The last `n` lines of `text`.
-fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
 /// Asserts two snapshots are equal, naming the differing paths.
 fn assert_same_tree(
     before: &BTreeMap<PathBuf, (u32, Vec<u8>)>,
@@ -155,33 +130,6 @@ fn assert_same_tree(
         diffs.push(format!("removed: {}", p.display()));
     }
     assert!(diffs.is_empty(), "{what}:\n{}", diffs.join("\n"));
-}
-
-/// The regular files of a .deb (`dpkg-deb -c`), without the leading `./`.
-fn deb_files(deb: &Path) -> Vec<String> {
-    let out = Command::new("dpkg-deb")
-        .arg("-c")
-        .arg(deb)
-        .output()
-        .expect("dpkg-deb -c");
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| !l.starts_with('d'))
-        .filter_map(|l| l.split_whitespace().nth(5))
-        .map(|p| p.trim_start_matches("./").to_string())
-        .collect()
-}
-
-/// A control field of a .deb.
-fn deb_field(deb: &Path, field: &str) -> String {
-    let out = Command::new("dpkg-deb")
-        .arg("-f")
-        .arg(deb)
-        .arg(field)
-        .output()
-        .expect("dpkg-deb -f");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
 /// `src (= version), ...` of installed binary packages, sorted by source,
@@ -209,74 +157,6 @@ fn sources_of(packages: &[&str]) -> String {
     sources.join(", ")
 }
 
-/// Checks the flavour .deb: exactly the images (besides the files every
-/// package has), architecture-specific, each image runs, lintian-clean.
-fn check_flavour(case: &Case, deb: &Path, scratch: &Path) {
-    let files = deb_files(deb);
-    let common = [
-        format!("usr/share/doc/{}/changelog.gz", case.flavour),
-        format!("usr/share/doc/{}/changelog.Debian.gz", case.flavour),
-        format!("usr/share/doc/{}/copyright", case.flavour),
-        format!("usr/share/lintian/overrides/{}", case.flavour),
-    ];
-    let mut images: Vec<&str> = files
-        .iter()
-        .map(String::as_str)
-        .filter(|f| !common.iter().any(|c| c == f))
-        .collect();
-    images.sort();
-    let mut want: Vec<&str> = case.images.iter().map(|i| i.path).collect();
-    want.sort();
-    assert_eq!(
-        images, want,
-        "{}: files besides the doc and lintian files",
-        case.flavour
-    );
-    assert!(
-        files.contains(&common[3]),
-        "{}: no lintian override file",
-        case.flavour
-    );
-    assert_eq!(deb_field(deb, "Architecture"), "amd64", "{}", case.flavour);
-    assert_eq!(
-        deb_field(deb, "Static-Built-Using"),
-        sources_of(case.linked),
-        "{}: Static-Built-Using",
-        case.flavour
-    );
-    eprintln!(
-        "{}: Static-Built-Using: {}; Built-Using: {}",
-        case.flavour,
-        deb_field(deb, "Static-Built-Using"),
-        deb_field(deb, "Built-Using")
-    );
-    let x = scratch.join(format!("x-{}", case.flavour));
-    let st = Command::new("dpkg-deb")
-        .arg("-x")
-        .arg(deb)
-        .arg(&x)
-        .status()
-        .expect("dpkg-deb -x");
-    assert!(st.success());
-    for image in case.images {
-        let path = x.join(image.path);
-        let out = Command::new(&path)
-            .args(image.args)
-            .output()
-            .unwrap_or_else(|e| panic!("running {}: {e}", path.display()));
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{} exited {}", image.path, out.status);
-        for line in image.prints {
-            assert!(
-                stdout.contains(line),
-                "{} should print {line:?}, printed:\n{stdout}",
-                image.path
-            );
-        }
-    }
-    assert_lintian_clean(deb);
-}
-
 /// Runs `dh_rumprun lint` on a built flavour .deb from its source tree
 /// `dir` (so the images debian/PKG.rumprun lists are checked too) and
 /// fails on any tag.
@@ -293,27 +173,6 @@ fn assert_rumprun_lint_clean(dir: &Path, deb: &Path) {
         deb.display(),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Runs lintian on `deb` and fails on any error or warning (overridden
-/// tags are not reported as such).
-fn assert_lintian_clean(deb: &Path) {
-    let out = Command::new("lintian")
-        .args(["--no-tag-display-limit"])
-        .arg(deb)
-        .output()
-        .expect("lintian");
-    let report = String::from_utf8_lossy(&out.stdout);
-    let bad: Vec<&str> = report
-        .lines()
-        .filter(|l| l.starts_with("E: ") || l.starts_with("W: "))
-        .collect();
-    assert!(
-        bad.is_empty(),
-        "lintian on {}:\n{}",
-        deb.display(),
-        bad.join("\n")
     );
 }
 
@@ -385,7 +244,7 @@ fn build_and_check(
     let flavour = first
         .get(case.flavour)
         .unwrap_or_else(|| panic!("no {} .deb among {:?}", case.flavour, first.keys()));
-    check_flavour(case, flavour, work.tmp.path());
+    check_flavour(case, flavour, work.tmp.path(), &sources_of(case.linked));
     assert_rumprun_lint_clean(&work.dir, flavour);
     for native in case.native {
         assert!(
@@ -682,22 +541,6 @@ fn bin_nmu(dir: &Path, source: &str, version: &str) {
     fs::write(&path, entry + &old).expect("write changelog");
 }
 
-const GREET: Case = Case {
-    source: "greet",
-    native: &["greet"],
-    flavour: "greet-rumprun",
-    images: &[Image {
-        path: "usr/lib/rumprun/hw_virtio/greet",
-        args: &[],
-        // The host's zlib (pkg-config file and library) is never seen.
-        prints: &[
-            "greet: Greetings from libgreet 1.0",
-            "zlib: pkg-config=no, link=no",
-        ],
-    }],
-    linked: &["libgreet-rumprun-dev", "musl-dev"],
-};
-
 /// The chain: libgreet's library flavour, installed, feeds greet's program
 /// flavour, whose Static-Built-Using names exactly libgreet and the C
 /// library, and Built-Using the LGPL libgreet; then the same with a
@@ -715,18 +558,9 @@ fn library_flavour_feeds_program_flavour() {
         }
         let (debs, _) = lib.build("libgreet", &[]);
         let flavour = &debs["libgreet-rumprun-dev"];
-        let files = deb_files(flavour);
-        let shipped: Vec<&String> = files
-            .iter()
-            .filter(|f| !f.starts_with("usr/share/"))
-            .collect();
         assert_eq!(
-            shipped,
-            [
-                "usr/x86_64-rumprun-netbsd/include/greet.h",
-                "usr/x86_64-rumprun-netbsd/lib/libgreet.a",
-                "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc",
-            ],
+            shipped_files(flavour),
+            LIBGREET_RUMPRUN_DEV_FILES,
             "libgreet-rumprun-dev"
         );
         assert_eq!(
@@ -743,7 +577,12 @@ fn library_flavour_feeds_program_flavour() {
 
         let prog = Work::copy_of(&fixture_dir("packages/greet"), "greet");
         let (debs, _) = prog.build("greet", &[]);
-        check_flavour(&GREET, &debs["greet-rumprun"], prog.tmp.path());
+        check_flavour(
+            &GREET,
+            &debs["greet-rumprun"],
+            prog.tmp.path(),
+            &sources_of(GREET.linked),
+        );
         assert_eq!(
             deb_field(&debs["greet-rumprun"], "Static-Built-Using"),
             format!("libgreet (= 1.0-1), {}", sources_of(&["musl-dev"])),
@@ -856,7 +695,12 @@ fn debian_lzo2_and_lzop_build_their_flavours() {
     .expect("control");
     let prog = Work::copy_of(&lzop, "lzop");
     let (debs, prog_secs) = prog.build("lzop", &[]);
-    check_flavour(&LZOP, &debs["lzop-rumprun"], prog.tmp.path());
+    check_flavour(
+        &LZOP,
+        &debs["lzop-rumprun"],
+        prog.tmp.path(),
+        &sources_of(LZOP.linked),
+    );
     assert_eq!(
         deb_field(&debs["lzop-rumprun"], "Static-Built-Using"),
         format!("lzo2 (= 2.10-2), {}", sources_of(&["musl-dev"]))

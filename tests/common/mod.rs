@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each test crate uses its own subset
 
+pub mod debs;
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;

@@ -1,0 +1,189 @@
+//! Reading and checking built .debs: the files and fields of a package,
+//! and the whole check of a program flavour (its images, its fields, each
+//! image run, lintian), shared by the package builds on the host
+//! (tests/packages.rs) and in chroots (tests/chroot.rs).
+
+use std::path::Path;
+use std::process::Command;
+
+/// One image a flavour must ship: its path in the package, the arguments
+/// to run it with, and lines its output must contain.
+pub struct Image {
+    pub path: &'static str,
+    pub args: &'static [&'static str],
+    pub prints: &'static [&'static str],
+}
+
+/// A source package to build and what its flavour must hold.
+pub struct Case {
+    /// Source package name.
+    pub source: &'static str,
+    /// The native binary packages (besides -dbgsym ones).
+    pub native: &'static [&'static str],
+    /// The flavour package.
+    pub flavour: &'static str,
+    /// Its images.
+    pub images: &'static [Image],
+    /// The installed binary packages whose sources `Static-Built-Using`
+    /// must list, and nothing else.
+    pub linked: &'static [&'static str],
+}
+
+/// The last `n` lines of `text`.
+pub fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// The regular files of a .deb (`dpkg-deb -c`), without the leading `./`.
+pub fn deb_files(deb: &Path) -> Vec<String> {
+    let out = Command::new("dpkg-deb")
+        .arg("-c")
+        .arg(deb)
+        .output()
+        .expect("dpkg-deb -c");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.starts_with('d'))
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .map(|p| p.trim_start_matches("./").to_string())
+        .collect()
+}
+
+/// A control field of a .deb.
+pub fn deb_field(deb: &Path, field: &str) -> String {
+    let out = Command::new("dpkg-deb")
+        .arg("-f")
+        .arg(deb)
+        .arg(field)
+        .output()
+        .expect("dpkg-deb -f");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Checks the flavour .deb: exactly the images (besides the files every
+/// package has), architecture-specific, `Static-Built-Using` exactly
+/// `static_built_using`, each image runs and prints what it must,
+/// lintian-clean. `scratch` is where the .deb is unpacked.
+pub fn check_flavour(case: &Case, deb: &Path, scratch: &Path, static_built_using: &str) {
+    let files = deb_files(deb);
+    let common = [
+        format!("usr/share/doc/{}/changelog.gz", case.flavour),
+        format!("usr/share/doc/{}/changelog.Debian.gz", case.flavour),
+        format!("usr/share/doc/{}/copyright", case.flavour),
+        format!("usr/share/lintian/overrides/{}", case.flavour),
+    ];
+    let mut images: Vec<&str> = files
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !common.iter().any(|c| c == f))
+        .collect();
+    images.sort();
+    let mut want: Vec<&str> = case.images.iter().map(|i| i.path).collect();
+    want.sort();
+    assert_eq!(
+        images, want,
+        "{}: files besides the doc and lintian files",
+        case.flavour
+    );
+    assert!(
+        files.contains(&common[3]),
+        "{}: no lintian override file",
+        case.flavour
+    );
+    assert_eq!(deb_field(deb, "Architecture"), "amd64", "{}", case.flavour);
+    assert_eq!(
+        deb_field(deb, "Static-Built-Using"),
+        static_built_using,
+        "{}: Static-Built-Using",
+        case.flavour
+    );
+    eprintln!(
+        "{}: Static-Built-Using: {}; Built-Using: {}",
+        case.flavour,
+        deb_field(deb, "Static-Built-Using"),
+        deb_field(deb, "Built-Using")
+    );
+    let x = scratch.join(format!("x-{}", case.flavour));
+    let st = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(deb)
+        .arg(&x)
+        .status()
+        .expect("dpkg-deb -x");
+    assert!(st.success());
+    for image in case.images {
+        let path = x.join(image.path);
+        let out = Command::new(&path)
+            .args(image.args)
+            .output()
+            .unwrap_or_else(|e| panic!("running {}: {e}", path.display()));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{} exited {}", image.path, out.status);
+        for line in image.prints {
+            assert!(
+                stdout.contains(line),
+                "{} should print {line:?}, printed:\n{stdout}",
+                image.path
+            );
+        }
+    }
+    assert_lintian_clean(deb);
+}
+
+/// Runs lintian on `deb` and fails on any error or warning (overridden
+/// tags are not reported as such).
+pub fn assert_lintian_clean(deb: &Path) {
+    let out = Command::new("lintian")
+        .args(["--no-tag-display-limit"])
+        .arg(deb)
+        .output()
+        .expect("lintian");
+    let report = String::from_utf8_lossy(&out.stdout);
+    let bad: Vec<&str> = report
+        .lines()
+        .filter(|l| l.starts_with("E: ") || l.starts_with("W: "))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "lintian on {}:\n{}",
+        deb.display(),
+        bad.join("\n")
+    );
+}
+
+/// The regular files of a .deb outside usr/share/ (what a flavour ships
+/// besides the documentation and lintian files every package has).
+pub fn shipped_files(deb: &Path) -> Vec<String> {
+    deb_files(deb)
+        .into_iter()
+        .filter(|f| !f.starts_with("usr/share/"))
+        .collect()
+}
+
+/// What libgreet-rumprun-dev ships outside usr/share/: the archive, the
+/// header and the .pc file, under the triplet's directory.
+pub const LIBGREET_RUMPRUN_DEV_FILES: &[&str] = &[
+    "usr/x86_64-rumprun-netbsd/include/greet.h",
+    "usr/x86_64-rumprun-netbsd/lib/libgreet.a",
+    "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc",
+];
+
+/// The program flavour of fixtures/packages/greet, linked with libgreet's
+/// library flavour.
+pub const GREET: Case = Case {
+    source: "greet",
+    native: &["greet"],
+    flavour: "greet-rumprun",
+    images: &[Image {
+        path: "usr/lib/rumprun/hw_virtio/greet",
+        args: &[],
+        // The host's zlib (pkg-config file and library) is never seen.
+        prints: &[
+            "greet: Greetings from libgreet 1.0",
+            "zlib: pkg-config=no, link=no",
+        ],
+    }],
+    linked: &["libgreet-rumprun-dev", "musl-dev"],
+};
