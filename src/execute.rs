@@ -7,7 +7,15 @@ use std::io::Write;
 use std::path::Path;
 
 /// Runs every step of `plan` in order, stopping at the first failure.
+/// A plan with a file step outside `debian/` ([`Plan::escaping_path`]) is
+/// refused whole, before any step runs.
 pub fn execute(plan: &Plan) -> Result<()> {
+    if let Some(path) = plan.escaping_path() {
+        bail!(
+            "refusing to act on {}: outside debian/ (a bug in dh-rumprun; please report it)",
+            path.display()
+        );
+    }
     for step in &plan.steps {
         match step {
             Step::Run(c) => run(c)?,

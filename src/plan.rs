@@ -4,7 +4,7 @@
 //! executor in [`crate::execute`] is the only code that acts on it.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 /// One thing a stage does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,35 @@ pub struct Command {
 pub struct Plan {
     /// The steps.
     pub steps: Vec<Step>,
+}
+
+impl Step {
+    /// The path a file step writes, creates or removes (`None` for a
+    /// command).
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Step::Run(_) => None,
+            Step::Write { path, .. } | Step::AppendLine { path, .. } => Some(path),
+            Step::CreateDir(p) | Step::RemoveTree(p) => Some(p),
+        }
+    }
+}
+
+impl Plan {
+    /// The first path a file step of the plan would touch outside
+    /// `debian/` of the package's top directory (where the stages run):
+    /// an absolute path, one not under `debian/`, or one with a `..`
+    /// component. Stages keep all they write under `debian/` (the flavour's
+    /// build directory is `debian/.debhelper/rumprun`), so `Some` is a bug
+    /// the executor refuses to act on.
+    pub fn escaping_path(&self) -> Option<&Path> {
+        self.steps.iter().filter_map(Step::path).find(|p| {
+            let parts: Vec<Component> = p.components().collect();
+            parts.len() < 2
+                || parts[0] != Component::Normal("debian".as_ref())
+                || parts.iter().any(|c| !matches!(c, Component::Normal(_)))
+        })
+    }
 }
 
 /// Quotes `word` for a POSIX shell when it needs quoting.
@@ -158,5 +187,31 @@ mod tests {
         };
         assert!(plan.to_string().starts_with("\trm -rf 'debian/x y'\n\tcd "));
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+
+    #[test]
+    fn file_steps_stay_under_debian() {
+        let plan = |path: &str| Plan {
+            steps: vec![
+                Step::Run(Command::default()),
+                Step::CreateDir("debian/.debhelper/rumprun/stage".into()),
+                Step::RemoveTree(path.into()),
+            ],
+        };
+        assert_eq!(plan("debian/hello-rumprun/usr").escaping_path(), None);
+        for bad in [
+            "/etc/passwd",
+            "debian",
+            "debian/../outside",
+            "./debian/x",
+            "src/x",
+            "",
+        ] {
+            assert_eq!(
+                plan(bad).escaping_path(),
+                Some(Path::new(bad)),
+                "{bad:?} is outside debian/"
+            );
+        }
     }
 }
