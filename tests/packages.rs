@@ -20,7 +20,7 @@ mod common;
 
 use common::debs::{
     Case, GREET, Image, LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, check_flavour, deb_field,
-    deb_files, shipped_files, tail,
+    deb_files, extract, shipped_files, tail,
 };
 use common::{TempTree, fixture_dir, repo_root, snapshot};
 use std::collections::BTreeMap;
@@ -725,21 +725,10 @@ fn library_fixture(name: &str, flavour: &str, files: &[&str], pc: &str) {
     let pristine = snapshot(&work.dir);
     let (debs, secs) = work.build("full", &[]);
     let deb = &debs[flavour];
-    let shipped: Vec<String> = deb_files(deb)
-        .into_iter()
-        .filter(|f| !f.starts_with("usr/share/"))
-        .collect();
-    assert_eq!(shipped, files, "{flavour}");
+    assert_eq!(shipped_files(deb), files, "{flavour}");
     assert_eq!(deb_field(deb, "Architecture"), "amd64");
     assert_eq!(deb_field(deb, "Static-Built-Using"), "");
-    let x = work.tmp.path().join("x");
-    let st = Command::new("dpkg-deb")
-        .arg("-x")
-        .arg(deb)
-        .arg(&x)
-        .status()
-        .expect("dpkg-deb -x");
-    assert!(st.success());
+    let x = extract(deb, &work.tmp.path().join("x"));
     let pc_text = fs::read_to_string(x.join(pc)).expect(".pc");
     assert!(
         pc_text.contains("prefix=/usr/x86_64-rumprun-netbsd\n"),

@@ -3,7 +3,7 @@
 //! image run, lintian), shared by the package builds on the host
 //! (tests/packages.rs) and in chroots (tests/chroot.rs).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// One image a flavour must ship: its path in the package, the arguments
@@ -105,14 +105,7 @@ pub fn check_flavour(case: &Case, deb: &Path, scratch: &Path, static_built_using
         deb_field(deb, "Static-Built-Using"),
         deb_field(deb, "Built-Using")
     );
-    let x = scratch.join(format!("x-{}", case.flavour));
-    let st = Command::new("dpkg-deb")
-        .arg("-x")
-        .arg(deb)
-        .arg(&x)
-        .status()
-        .expect("dpkg-deb -x");
-    assert!(st.success());
+    let x = extract(deb, &scratch.join(format!("x-{}", case.flavour)));
     for image in case.images {
         let path = x.join(image.path);
         let out = Command::new(&path)
@@ -151,6 +144,18 @@ pub fn assert_lintian_clean(deb: &Path) {
         deb.display(),
         bad.join("\n")
     );
+}
+
+/// Unpacks `deb` into `into` (`dpkg-deb -x`) and returns `into`.
+pub fn extract(deb: &Path, into: &Path) -> PathBuf {
+    let st = Command::new("dpkg-deb")
+        .arg("-x")
+        .arg(deb)
+        .arg(into)
+        .status()
+        .expect("dpkg-deb -x");
+    assert!(st.success(), "dpkg-deb -x {}", deb.display());
+    into.to_path_buf()
 }
 
 /// The regular files of a .deb outside usr/share/ (what a flavour ships
