@@ -4,8 +4,8 @@
 //! The stages carry no `PROMISE: DH NOOP WITHOUT ...` line: dh's promise
 //! language can only test for files, and a flavour needs none
 //! (`debian/PKG.rumprun` is optional), so any promise would make dh skip
-//! real work. A stage with no flavour to act on returns in about a
-//! millisecond instead.
+//! real work. A stage with no flavour to act on returns in a few
+//! milliseconds instead (BENCHMARKS.md).
 
 fn main() {
     std::process::exit(dh_rumprun::cli::main(std::env::args().collect()));
