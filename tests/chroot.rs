@@ -16,7 +16,9 @@
 //! root (the build ran as the build user; the fixtures say
 //! `Rules-Requires-Root: no`). The build itself has no network: the
 //! demo-network fixture, whose flavour build downloads a file, fails at
-//! once with curl's error. The sbuild chain runs twice, and the second
+//! once with curl's error. With its `norumprun` profile, libgreet builds
+//! its native packages in the chroot with neither dh-rumprun nor a
+//! toolchain to install. The sbuild chain runs twice, and the second
 //! run's .debs must be byte-identical to the first's (diffoscope shows the
 //! difference when they are not).
 //!
@@ -314,13 +316,15 @@ impl Scratch {
 }
 
 /// Builds `fixture` with sbuild in unshare mode, as the build user, with
-/// `extra` as local packages, in `scratch/<label>/`.
+/// `extra` as local packages and the build profiles `profiles`, in
+/// `scratch/<label>/`.
 fn sbuild(
     chroot: &Chroot,
     scratch: &Scratch,
     label: &str,
     fixture: &str,
     extra: &[PathBuf],
+    profiles: &[&str],
 ) -> Built {
     let dir = scratch.path().join(label);
     fs::create_dir_all(&dir).expect("mkdir");
@@ -355,6 +359,7 @@ fn sbuild(
             debs.iter()
                 .map(|d| format!("--extra-package={}", d.display())),
         )
+        .args((!profiles.is_empty()).then(|| format!("--profiles={}", profiles.join(","))))
         .arg(&dsc)
         .current_dir(&dir);
     let start = Instant::now();
@@ -555,11 +560,19 @@ fn sbuild_builds_the_chain_reproducibly() {
             &format!("{run}-libgreet"),
             "libgreet",
             &tools,
+            &[],
         );
         check_library(&what, &library);
         let mut extra = tools.clone();
         extra.extend(libgreet_debs(&library));
-        let program = sbuild(&chroot, &scratch, &format!("{run}-greet"), "greet", &extra);
+        let program = sbuild(
+            &chroot,
+            &scratch,
+            &format!("{run}-greet"),
+            "greet",
+            &extra,
+            &[],
+        );
         check_program(&what, &program, scratch.path());
         eprintln!(
             "sbuild chain ({run} run): libgreet {:.1} s, greet {:.1} s",
@@ -576,7 +589,14 @@ fn sbuild_builds_the_chain_reproducibly() {
 fn sbuild_flavour_build_without_network_fails_at_once() {
     let chroot = Chroot::from_setup();
     let scratch = Scratch::new(&chroot, "sbuild-network");
-    let built = sbuild(&chroot, &scratch, "network", "demo-network", &tool_debs());
+    let built = sbuild(
+        &chroot,
+        &scratch,
+        "network",
+        "demo-network",
+        &tool_debs(),
+        &[],
+    );
     assert!(
         !built.success,
         "demo-network built, with the network reachable"
@@ -601,6 +621,30 @@ fn sbuild_flavour_build_without_network_fails_at_once() {
     eprintln!(
         "sbuild demo-network failed as it must, in {:.1} s",
         built.secs
+    );
+}
+
+/// With its `norumprun` profile, a source with a flavour builds in the
+/// chroot with neither dh-rumprun nor a rumprun toolchain available, and
+/// gives the native packages only.
+#[test]
+#[ignore = "needs tools/chroot-setup and the .debs ./run-tests builds; run ./run-tests"]
+fn sbuild_norumprun_profile_needs_neither_addon_nor_toolchain() {
+    let chroot = Chroot::from_setup();
+    let scratch = Scratch::new(&chroot, "sbuild-norumprun");
+    let built = sbuild(
+        &chroot,
+        &scratch,
+        "norumprun",
+        "libgreet",
+        &[],
+        &["pkg.libgreet.norumprun"],
+    );
+    built.assert_clean_success("sbuild libgreet with pkg.libgreet.norumprun");
+    assert_eq!(
+        built.debs.keys().collect::<Vec<_>>(),
+        ["libgreet-dev", "libgreet1", "libgreet1-dbgsym"],
+        "the native packages only"
     );
 }
 
