@@ -216,27 +216,20 @@ fn check_build_depends(
         .source
         .field("Build-Depends")
         .map_or(control.source.line, |f| f.line);
-    match addon {
-        None if !with_rumprun => out.push(
-            Finding::new("missing-rumprun-addon-build-depends", source, true).at(CONTROL, line),
-        ),
-        Some((name, false, l)) => out.push(
-            Finding::new("rumprun-build-depends-without-profile", source, true)
-                .context(name)
-                .at(CONTROL, l),
-        ),
-        _ => {}
-    }
-    match toolchain {
-        None => out.push(
-            Finding::new("missing-rumprun-toolchain-build-depends", source, true).at(CONTROL, line),
-        ),
-        Some((name, false, l)) => out.push(
-            Finding::new("rumprun-build-depends-without-profile", source, true)
-                .context(name)
-                .at(CONTROL, l),
-        ),
-        _ => {}
+    // The add-on may come from `dh $@ --with rumprun` instead.
+    for (found, missing_tag, needed) in [
+        (addon, "missing-rumprun-addon-build-depends", !with_rumprun),
+        (toolchain, "missing-rumprun-toolchain-build-depends", true),
+    ] {
+        match found {
+            None if needed => out.push(Finding::new(missing_tag, source, true).at(CONTROL, line)),
+            Some((name, false, l)) => out.push(
+                Finding::new("rumprun-build-depends-without-profile", source, true)
+                    .context(name)
+                    .at(CONTROL, l),
+            ),
+            _ => {}
+        }
     }
 }
 
