@@ -58,34 +58,26 @@ fn golden_cases() {
     let bless = std::env::var_os("BLESS").is_some();
     let mut failures = Vec::new();
     for case in &cases {
-        let name = case
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        let args_text = fs::read_to_string(case.join("args")).expect("args");
-        let args: Vec<&str> = args_text.split_whitespace().collect();
+        let name = &case.name;
+        let args = case.args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let tmp = TempTree::new(&format!("af-{name}"));
-        copy_tree(&case.join("in"), tmp.path()).expect("copy in/");
+        copy_tree(&case.dir.join("in"), tmp.path()).expect("copy in/");
         let before = files(tmp.path());
         let (status, message) = add_flavour(tmp.path(), &args);
         let after = files(tmp.path());
-        let out_dir = case.join("out");
+        let out_dir = case.dir.join("out");
         if bless {
-            fs::write(case.join("status"), format!("{status}\n")).expect("bless");
-            fs::write(case.join("message"), &message).expect("bless");
+            fs::write(case.dir.join("status"), format!("{status}\n")).expect("bless");
+            fs::write(case.dir.join("message"), &message).expect("bless");
             let _ = fs::remove_dir_all(&out_dir);
             if after != before {
                 copy_tree(tmp.path(), &out_dir).expect("bless out/");
             }
             continue;
         }
-        let want_status: i32 = fs::read_to_string(case.join("status"))
-            .expect("status")
-            .trim()
-            .parse()
-            .expect("number");
-        let want_message = fs::read_to_string(case.join("message")).expect("message");
+        let want_status = case.status();
+        let want_message = fs::read_to_string(case.dir.join("message")).expect("message");
         let want = if out_dir.is_dir() {
             files(&out_dir)
         } else {

@@ -33,25 +33,17 @@ fn golden_trees() {
     let mut failures = Vec::new();
     let mut fired = std::collections::BTreeSet::new();
     for case in &cases {
-        let name = case
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        let args_text = fs::read_to_string(case.join("args")).expect("args");
-        let args: Vec<&str> = args_text.split_whitespace().collect();
-        let (status, stdout, stderr) = lint(&args, &case.join("tree"));
+        let name = &case.name;
+        let args = case.args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (status, stdout, stderr) = lint(&args, &case.dir.join("tree"));
         if bless {
-            fs::write(case.join("expected"), &stdout).expect("bless");
-            fs::write(case.join("status"), format!("{status}\n")).expect("bless");
+            fs::write(case.dir.join("expected"), &stdout).expect("bless");
+            fs::write(case.dir.join("status"), format!("{status}\n")).expect("bless");
             continue;
         }
-        let want = fs::read_to_string(case.join("expected")).expect("expected");
-        let want_status: i32 = fs::read_to_string(case.join("status"))
-            .expect("status")
-            .trim()
-            .parse()
-            .expect("number");
+        let want = fs::read_to_string(case.dir.join("expected")).expect("expected");
+        let want_status = case.status();
         if stdout != want || status != want_status || !stderr.is_empty() {
             failures.push(format!("{name}: exit {status} (want {want_status})\n--- got\n{stdout}{stderr}--- want\n{want}"));
         }

@@ -22,7 +22,7 @@ use common::debs::{
     Case, GREET, Image, LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, check_flavour, deb_field,
     deb_files, extract, shipped_files, tail,
 };
-use common::{TempTree, fixture_dir, repo_root, snapshot};
+use common::{TempTree, fixture_dir, repo_root, run_ok, snapshot};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -138,15 +138,10 @@ fn sources_of(packages: &[&str]) -> String {
     if packages.is_empty() {
         return String::new();
     }
-    let out = Command::new("dpkg-query")
-        .args(["-W", "-f", "${source:Package} (= ${source:Version})\n"])
-        .args(packages)
-        .output()
-        .expect("dpkg-query");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new("dpkg-query")
+            .args(["-W", "-f", "${source:Package} (= ${source:Version})\n"])
+            .args(packages),
     );
     let mut sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -403,16 +398,11 @@ fn debian_source(name_version: &str, into: &Path) -> PathBuf {
         dsc.display()
     );
     let dir = into.join(name_version.replace('_', "-"));
-    let st = Command::new("dpkg-source")
-        .args(["--no-check", "-x"])
-        .arg(&dsc)
-        .arg(&dir)
-        .output()
-        .expect("dpkg-source -x");
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
+    run_ok(
+        Command::new("dpkg-source")
+            .args(["--no-check", "-x"])
+            .arg(&dsc)
+            .arg(&dir),
     );
     dir
 }
@@ -420,17 +410,11 @@ fn debian_source(name_version: &str, into: &Path) -> PathBuf {
 /// Runs `dh_rumprun add-flavour ARGS` (this build's binary) in `dir`, as
 /// a maintainer adds a flavour to a package of Debian.
 fn run_add_flavour(dir: &Path, args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
-        .arg("add-flavour")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("dh_rumprun add-flavour");
-    assert!(
-        out.status.success(),
-        "add-flavour {args:?}: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
+            .arg("add-flavour")
+            .args(args)
+            .current_dir(dir),
     );
 }
 
@@ -511,16 +495,7 @@ fn standin_toolchain_behaves_as_rumprun_facts_say() {
 
 /// Installs .debs with dpkg (as the build-dependencies of the next build).
 fn install_debs(debs: &[&PathBuf]) {
-    let out = Command::new("dpkg")
-        .arg("-i")
-        .args(debs)
-        .output()
-        .expect("dpkg -i");
-    assert!(
-        out.status.success(),
-        "dpkg -i {debs:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_ok(Command::new("dpkg").arg("-i").args(debs));
 }
 
 /// Removes packages installed by a test, whatever state they are in.

@@ -316,13 +316,10 @@ fn malformed_control_files() {
     assert!(cases.len() >= 10, "only {} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
-        let name = case
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let control = std::fs::read(case.join("control")).expect("control");
-        let expected = std::fs::read_to_string(case.join("expected")).expect("expected");
-        let t = Tree::new(&name, &control);
+        let name = &case.name;
+        let control = std::fs::read(case.dir.join("control")).expect("control");
+        let expected = std::fs::read_to_string(case.dir.join("expected")).expect("expected");
+        let t = Tree::new(name, &control);
         let o = t.run("substvars", &["--no-act"], &[]);
         let err = stderr(&o);
         let want = format!("dh_rumprun_substvars: error: {}", expected.trim_end());

@@ -4,11 +4,12 @@
 //! and its result with the lines the in-chroot checks printed.
 
 use crate::common::debs::tail;
-use crate::common::{TempTree, fixture_dir, repo_root};
+use crate::common::{TempTree, fixture_dir, repo_root, run_ok};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Where the checks inside the chroot write their stamp.
@@ -87,31 +88,24 @@ fn is_root() -> bool {
     whoami() == "root"
 }
 
-/// The user the tests run as.
+/// The user the tests run as (asked once).
 fn whoami() -> String {
-    let out = run_ok(Command::new("id").arg("-un"));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    static USER: OnceLock<String> = OnceLock::new();
+    USER.get_or_init(|| {
+        let out = run_ok(Command::new("id").arg("-un"));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    })
+    .clone()
 }
 
-/// dpkg's host architecture.
+/// dpkg's host architecture (asked once).
 fn host_arch() -> String {
-    let out = run_ok(Command::new("dpkg-architecture").arg("-qDEB_HOST_ARCH"));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// Runs `cmd`, panicking with its output unless it succeeds.
-fn run_ok(cmd: &mut Command) -> Output {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("running {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed ({}):\n{}\n{}",
-        out.status,
-        tail(&String::from_utf8_lossy(&out.stdout), 40),
-        tail(&String::from_utf8_lossy(&out.stderr), 40)
-    );
-    out
+    static ARCH: OnceLock<String> = OnceLock::new();
+    ARCH.get_or_init(|| {
+        let out = run_ok(Command::new("dpkg-architecture").arg("-qDEB_HOST_ARCH"));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    })
+    .clone()
 }
 
 /// The .debs of dh-rumprun and of the stand-in toolchain that ./run-tests

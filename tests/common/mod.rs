@@ -216,16 +216,51 @@ pub fn assert_absent(steps: &[String], step: &str) {
     );
 }
 
-/// The case directories of `fixtures/NAME/`, sorted (golden tests).
-pub fn case_dirs(name: &str) -> Vec<PathBuf> {
+/// One case of a golden test: a directory of `fixtures/NAME/`.
+pub struct GoldenCase {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Its name (the directory's).
+    pub name: String,
+}
+
+impl GoldenCase {
+    /// The command-line words of its `args` file.
+    pub fn args(&self) -> Vec<String> {
+        fs::read_to_string(self.dir.join("args"))
+            .unwrap_or_else(|e| panic!("{}/args: {e}", self.dir.display()))
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The exit status its `status` file expects.
+    pub fn status(&self) -> i32 {
+        fs::read_to_string(self.dir.join("status"))
+            .unwrap_or_else(|e| panic!("{}/status: {e}", self.dir.display()))
+            .trim()
+            .parse()
+            .unwrap_or_else(|e| panic!("{}/status: {e}", self.dir.display()))
+    }
+}
+
+/// The cases of `fixtures/NAME/`, sorted (golden tests).
+pub fn case_dirs(name: &str) -> Vec<GoldenCase> {
     let root = fixture_dir(name);
-    let mut cases: Vec<PathBuf> = fs::read_dir(&root)
+    let mut cases: Vec<GoldenCase> = fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.is_dir())
+        .map(|dir| GoldenCase {
+            name: dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            dir,
+        })
         .collect();
-    cases.sort();
+    cases.sort_by(|a, b| a.dir.cmp(&b.dir));
     cases
 }
 
@@ -275,5 +310,21 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
             }
         }
     }
+    out
+}
+
+/// Runs `cmd`, panicking with the command and the tails of its output
+/// unless it succeeds.
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("running {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({}):\n{}\n{}",
+        out.status,
+        debs::tail(&String::from_utf8_lossy(&out.stdout), 40),
+        debs::tail(&String::from_utf8_lossy(&out.stderr), 40)
+    );
     out
 }
