@@ -8,8 +8,11 @@
 //! stanza, `debian/rules` (read with a real Makefile parser) gains an
 //! `override_dh_rumprun_configure` carrying the native configure arguments
 //! without their shared-library switches, and program flavours get
-//! `debian/FLAVOUR.rumprun`. What is there already is left alone, so a
-//! second run changes nothing. [`plan`] is pure; the CLI writes.
+//! `debian/FLAVOUR.rumprun`. Build-Depends also gains the library flavour
+//! of each `-dev` build-dependency whose flavour is installed
+//! (`libfoo-dev` → `libfoo-rumprun-dev`): the flavour build links against
+//! it. What is there already is left alone, so a second run changes
+//! nothing. [`plan`] is pure; the CLI asks dpkg and writes.
 
 use crate::control::{Control, says_generated};
 use crate::flavour::FlavourKind;
@@ -17,6 +20,7 @@ use crate::location::InputError;
 use crate::rules::{is_shared_switch, runs_dh};
 use debian_control::lossless::relations::Relations;
 use makefile_lossless::Makefile;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The architectures a flavour is built for unless told otherwise: those
@@ -53,6 +57,8 @@ pub struct Inputs {
     pub native_install: Option<String>,
     /// Whether `debian/FLAVOUR.rumprun` exists already.
     pub bake_file_exists: bool,
+    /// Which of the [`library_flavour_candidates`] are installed.
+    pub installed_flavours: BTreeSet<String>,
 }
 
 /// One file to write: its path under the package and its new text.
@@ -141,6 +147,27 @@ fn relation_names(value: &str) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The library flavours a source's flavour may link, by name: for each
+/// `-dev` package of Build-Depends and Build-Depends-Arch (not a flavour
+/// itself), its flavour, `libfoo-dev` → `libfoo-rumprun-dev`. The CLI asks
+/// dpkg which of them are installed. A control file that does not parse
+/// has none (the plan reports it).
+pub fn library_flavour_candidates(control: &str) -> Vec<String> {
+    let Ok(control) = Control::parse(Path::new(CONTROL), control) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = ["Build-Depends", "Build-Depends-Arch"]
+        .iter()
+        .filter_map(|f| control.source.field(f))
+        .flat_map(|f| relation_names(&f.value))
+        .filter(|n| n.ends_with("-dev") && !n.ends_with("-rumprun-dev"))
+        .map(|n| format!("{}-rumprun-dev", n.trim_end_matches("-dev")))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Appends `relations` to the Build-Depends field starting on `line`.
@@ -275,21 +302,23 @@ fn read_rules(text: &str) -> Result<Rules, Refusal> {
     Ok(rules)
 }
 
-/// The native package's programs, from its `.install` file (`usr/bin/*`,
-/// `usr/sbin/*` entries), else `usr/bin/NATIVE`.
+/// The native package's programs, relative to the flavour's prefix
+/// (`bin/NAME`), from its `.install` file (`usr/bin/*`, `usr/sbin/*`
+/// entries), else `bin/NATIVE`.
 fn guess_programs(native: &str, install: Option<&str>) -> Vec<String> {
     let mut found: Vec<String> = install
         .unwrap_or("")
         .lines()
         .filter_map(|l| l.split_whitespace().next())
-        .map(|p| p.trim_start_matches('/').to_string())
+        .map(|p| p.trim_start_matches('/'))
+        .filter_map(|p| p.strip_prefix("usr/"))
         .filter(|p| {
-            (p.starts_with("usr/bin/") || p.starts_with("usr/sbin/"))
-                && !p.contains(['*', '?', '['])
+            (p.starts_with("bin/") || p.starts_with("sbin/")) && !p.contains(['*', '?', '['])
         })
+        .map(str::to_string)
         .collect();
     if found.is_empty() {
-        found.push(format!("usr/bin/{native}"));
+        found.push(format!("bin/{native}"));
     }
     found
 }
@@ -351,11 +380,16 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             format!("{} [{arches}] <!{profile}>", req.toolchain_package),
         ),
     ];
-    let missing: Vec<String> = wanted
+    let mut missing: Vec<String> = wanted
         .iter()
         .filter(|(n, _)| !have.contains(n))
         .map(|(_, r)| r.clone())
         .collect();
+    for lib in library_flavour_candidates(&inputs.control) {
+        if inputs.installed_flavours.contains(&lib) && !have.contains(&lib) && lib != name {
+            missing.push(format!("{lib} [{arches}] <!{profile}>"));
+        }
+    }
     if !missing.is_empty() {
         text = append_build_depends(&text, bd.line, &missing);
         out.notes
@@ -480,7 +514,7 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
         };
         let mut bake = String::from(
             "# Programs to bake into rumprun unikernel images: PROGRAM CONFIG[,CONFIG...] [DEST]\n\
-             # (PROGRAM as the flavour installs it; see dh_rumprun_install(1)).\n",
+             # (PROGRAM relative to the flavour's prefix /usr/TRIPLET; see dh_rumprun_install(1)).\n",
         );
         let programs = guess_programs(&req.native, inputs.native_install.as_deref());
         for p in &programs {

@@ -2,12 +2,14 @@
 //! where each image goes: `debian/PKG.rumprun`, or the default.
 //!
 //! The file has one line per program, `PROGRAM CONFIG[,CONFIG...] [DEST]`;
-//! `#` starts a comment and blank lines are ignored. PROGRAM is a path in
-//! the flavour's staged install. Without DEST an image goes to
-//! `usr/lib/rumprun/CONFIG/NAME`; with one config DEST is the image's
-//! path; with several, DEST is a directory holding `CONFIG/NAME`. Without
-//! the file, every executable the flavour installs in `usr/bin` and
-//! `usr/sbin` is baked for [`DEFAULT_CONFIG`].
+//! `#` starts a comment and blank lines are ignored. PROGRAM is a path
+//! relative to the flavour's prefix, `/usr/TRIPLET` (`bin/hello`): where
+//! the flavour installs it, whatever the triplet. Without DEST an image
+//! goes to `usr/lib/rumprun/CONFIG/NAME`; with one config DEST is the
+//! image's path; with several, DEST is a directory holding `CONFIG/NAME`
+//! (DEST is relative to the package's root). Without the file, every
+//! executable the flavour installs in `bin` and `sbin` under its prefix is
+//! baked for [`DEFAULT_CONFIG`].
 
 use crate::location::InputError;
 use std::collections::BTreeMap;
@@ -16,14 +18,15 @@ use std::path::{Component, Path, PathBuf};
 /// The config programs are baked for when `debian/PKG.rumprun` names none.
 pub const DEFAULT_CONFIG: &str = "hw_virtio";
 
-/// The directories whose executables are baked by default.
-pub const DEFAULT_PROGRAM_DIRS: [&str; 2] = ["usr/bin", "usr/sbin"];
+/// The directories, relative to the flavour's prefix, whose executables
+/// are baked by default.
+pub const DEFAULT_PROGRAM_DIRS: [&str; 2] = ["bin", "sbin"];
 
 /// One program to bake, as a line of `debian/PKG.rumprun` says (or the
 /// default says).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BakeLine {
-    /// The program's path in the staged install.
+    /// The program's path relative to the flavour's prefix.
     pub program: PathBuf,
     /// The configs to bake it for.
     pub configs: Vec<String>,
@@ -36,7 +39,7 @@ pub struct BakeLine {
 /// One image to make: `rumprun-bake CONFIG DEST PROGRAM`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Image {
-    /// The program's path in the staged install.
+    /// The program's path relative to the flavour's prefix.
     pub program: PathBuf,
     /// The rumprun config.
     pub config: String,
@@ -46,7 +49,7 @@ pub struct Image {
     pub line: Option<usize>,
 }
 
-/// A path inside the package or the staged install: relative, without
+/// A path inside the package or the flavour's prefix: relative, without
 /// `..`, not empty.
 fn confined(path: &Path) -> bool {
     !path.as_os_str().is_empty()
@@ -73,7 +76,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BakeLine>, InputError> {
             continue;
         }
         let words: Vec<&str> = content.split_whitespace().collect();
-        let usage = "write \"PROGRAM CONFIG[,CONFIG...] [DEST]\", e.g. \"usr/bin/hello hw_virtio\"";
+        let usage = "write \"PROGRAM CONFIG[,CONFIG...] [DEST]\", e.g. \"bin/hello hw_virtio\"";
         if words.len() < 2 || words.len() > 3 {
             return Err(InputError::at(
                 path,
@@ -87,8 +90,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BakeLine>, InputError> {
             return Err(InputError::at(
                 path,
                 n,
-                format!("program \"{}\" leaves the staged install", words[0]),
-                "give the program's path relative to the install root, without .., e.g. usr/bin/hello",
+                format!("program \"{}\" leaves the flavour's prefix", words[0]),
+                "give the program's path relative to the flavour's prefix /usr/TRIPLET, without .., e.g. bin/hello",
             ));
         }
         let configs: Vec<String> = words[1].split(',').map(str::to_string).collect();
@@ -132,8 +135,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<BakeLine>, InputError> {
     Ok(lines)
 }
 
-/// The default bake list: every executable in `executables` (paths in the
-/// staged install, under [`DEFAULT_PROGRAM_DIRS`]) for [`DEFAULT_CONFIG`].
+/// The default bake list: every executable in `executables` (paths
+/// relative to the flavour's prefix, under [`DEFAULT_PROGRAM_DIRS`]) for
+/// [`DEFAULT_CONFIG`].
 pub fn default_lines(executables: &[PathBuf]) -> Vec<BakeLine> {
     let mut programs = executables.to_vec();
     programs.sort();
@@ -223,24 +227,20 @@ mod tests {
     fn destinations_follow_the_rule() {
         let got = dests(indoc! {"
             # comment
-            usr/bin/hello hw_virtio   # trailing comment
+            bin/hello hw_virtio   # trailing comment
 
-            usr/bin/qemu-system-i386 xen_pv usr/lib/xen/boot/qemu-rumprun-dm
-            usr/sbin/d hw_generic,xen_pv usr/lib/d
+            bin/qemu-system-i386 xen_pv usr/lib/xen/boot/qemu-rumprun-dm
+            sbin/d hw_generic,xen_pv usr/lib/d
         "});
         let want = [
+            ("bin/hello", "hw_virtio", "usr/lib/rumprun/hw_virtio/hello"),
             (
-                "usr/bin/hello",
-                "hw_virtio",
-                "usr/lib/rumprun/hw_virtio/hello",
-            ),
-            (
-                "usr/bin/qemu-system-i386",
+                "bin/qemu-system-i386",
                 "xen_pv",
                 "usr/lib/xen/boot/qemu-rumprun-dm",
             ),
-            ("usr/sbin/d", "hw_generic", "usr/lib/d/hw_generic/d"),
-            ("usr/sbin/d", "xen_pv", "usr/lib/d/xen_pv/d"),
+            ("sbin/d", "hw_generic", "usr/lib/d/hw_generic/d"),
+            ("sbin/d", "xen_pv", "usr/lib/d/xen_pv/d"),
         ];
         let want: Vec<(String, String, String)> = want
             .iter()
@@ -252,23 +252,23 @@ mod tests {
     #[test]
     fn bad_lines_name_their_line() {
         for (text, line, what) in [
-            ("usr/bin/hello\n", 1, "expected 2 or 3 fields"),
+            ("bin/hello\n", 1, "expected 2 or 3 fields"),
             (
                 "\n/usr/bin/hello hw_virtio\n",
                 2,
-                "leaves the staged install",
+                "leaves the flavour's prefix",
             ),
             (
-                "usr/bin/../../etc/passwd hw_virtio\n",
+                "bin/../../etc/passwd hw_virtio\n",
                 1,
-                "leaves the staged install",
+                "leaves the flavour's prefix",
             ),
-            ("usr/bin/a hw_virtio ../../x\n", 1, "leaves the package"),
-            ("usr/bin/a hw_virtio /boot/x\n", 1, "leaves the package"),
-            ("usr/bin/a hw_virtio, x\n", 1, "not a rumprun config"),
-            ("usr/bin/a HW\n", 1, "not a rumprun config"),
-            ("usr/bin/a xen_pv,xen_pv\n", 1, "listed twice"),
-            ("usr/bin/a a b c\n", 1, "expected 2 or 3 fields"),
+            ("bin/a hw_virtio ../../x\n", 1, "leaves the package"),
+            ("bin/a hw_virtio /boot/x\n", 1, "leaves the package"),
+            ("bin/a hw_virtio, x\n", 1, "not a rumprun config"),
+            ("bin/a HW\n", 1, "not a rumprun config"),
+            ("bin/a xen_pv,xen_pv\n", 1, "listed twice"),
+            ("bin/a a b c\n", 1, "expected 2 or 3 fields"),
         ] {
             let e = parse(Path::new(FILE), text).expect_err(text);
             assert_eq!(e.line, Some(line), "{text}: {e}");
@@ -281,7 +281,7 @@ mod tests {
 
     #[test]
     fn default_bakes_every_installed_program_for_hw_virtio() {
-        let lines = default_lines(&["usr/sbin/b".into(), "usr/bin/a".into()]);
+        let lines = default_lines(&["sbin/b".into(), "bin/a".into()]);
         let imgs = images(Path::new(FILE), &lines).expect("images");
         let d: Vec<String> = imgs.iter().map(|i| i.dest.display().to_string()).collect();
         assert_eq!(

@@ -73,6 +73,9 @@ pub fn flavour_environment(
         set("LD", tool("ld")),
         set("OBJCOPY", tool("objcopy")),
         set("STRIP", strip),
+        // The flavour's own wrapper (first on PATH): only the triplet's .pc
+        // files, and --static, which every rumprun link needs.
+        set("PKG_CONFIG", tool("pkg-config")),
         set("CFLAGS", cflags.clone()),
         set("CXXFLAGS", cflags),
         set("CPPFLAGS", format!("-I/usr/{triplet}/include")),
@@ -152,6 +155,10 @@ mod tests {
             Some(&Some("-O2 -g -ffile-prefix-map=/build/p=. -fcommon".into()))
         );
         assert_eq!(get(&vars, "PKG_CONFIG_PATH"), Some(&None));
+        assert_eq!(
+            get(&vars, "PKG_CONFIG"),
+            Some(&Some("x86_64-rumprun-netbsd-pkg-config".into()))
+        );
         assert_eq!(
             get(&vars, "STRIP"),
             Some(&Some("x86_64-rumprun-netbsd-strip".into()))

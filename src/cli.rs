@@ -222,12 +222,15 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
     };
     let control_template = crate::control::template(std::path::Path::new(""));
     let name = crate::add_flavour::flavour_name(req);
+    let installed_flavours =
+        installed_packages(&crate::add_flavour::library_flavour_candidates(&control));
     let inputs = Inputs {
         control,
         control_template,
         rules,
         native_install: read(&format!("debian/{}.install", req.native)).ok(),
         bake_file_exists: std::path::Path::new(&format!("debian/{name}.rumprun")).exists(),
+        installed_flavours,
     };
     let outcome = match plan(req, &inputs) {
         Ok(o) => o,
@@ -266,6 +269,27 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
         }
     }
     0
+}
+
+/// Which of `packages` dpkg says are installed (one `dpkg-query -W`; it
+/// honours `DPKG_ADMINDIR`). None when dpkg cannot say.
+fn installed_packages(packages: &[String]) -> std::collections::BTreeSet<String> {
+    if packages.is_empty() {
+        return Default::default();
+    }
+    let out = std::process::Command::new("dpkg-query")
+        .args(["-W", "-f", "${Package} ${db:Status-Status}\n"])
+        .args(packages)
+        .stderr(std::process::Stdio::null())
+        .output();
+    let Ok(out) = out else {
+        return Default::default();
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_suffix(" installed"))
+        .map(str::to_string)
+        .collect()
 }
 
 /// `dh_rumprun lint`: checks each path, applies the overrides, prints.

@@ -47,6 +47,13 @@ fn meson_list(words: &[String]) -> String {
 /// The Meson cross file: the triplet's tools, the machine, and the
 /// flavour's compile and link flags. `system` is what the compiler
 /// presents (see [`crate::toolchain::system_from_predefines`]).
+///
+/// The pkg-config wrapper is named under both keys Meson has read:
+/// `pkgconfig` (Meson before 1.3, Debian 12's 1.0.1 among them, which
+/// ignores `pkg-config` there and falls back to the host's pkg-config)
+/// and `pkg-config` (Meson 1.3 and later, Debian 13's 1.7.0, which takes
+/// it and ignores the old key without a deprecation warning when both
+/// are given).
 pub fn meson_cross_file(
     triplet: &str,
     system: &str,
@@ -64,6 +71,7 @@ pub fn meson_cross_file(
          strip = {}\n\
          nm = {}\n\
          objcopy = {}\n\
+         pkgconfig = {}\n\
          pkg-config = {}\n\
          \n\
          [built-in options]\n\
@@ -86,6 +94,7 @@ pub fn meson_cross_file(
         tool("strip"),
         tool("nm"),
         tool("objcopy"),
+        tool("pkg-config"),
         tool("pkg-config"),
         meson_list(cflags),
         meson_list(cflags),
@@ -169,7 +178,9 @@ mod tests {
             text.contains("c = 'i486-rumprun-netbsdelf-gcc'\n"),
             "{text}"
         );
-        assert!(text.contains("pkg-config = 'i486-rumprun-netbsdelf-pkg-config'\n"));
+        assert!(text.contains(
+            "pkgconfig = 'i486-rumprun-netbsdelf-pkg-config'\npkg-config = 'i486-rumprun-netbsdelf-pkg-config'\n"
+        ));
         assert!(text.contains("c_args = ['-O2', '-g']\n"));
         assert!(text.contains("c_link_args = []\n"));
         assert!(text.contains("system = 'netbsd'\ncpu_family = 'x86'\ncpu = 'i486'\n"));

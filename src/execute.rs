@@ -61,6 +61,14 @@ fn run(c: &Command) -> Result<()> {
     if let Some(cwd) = &c.cwd {
         cmd.current_dir(cwd);
     }
+    if let Some(out) = &c.stdout {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(out)
+            .with_context(|| format!("cannot open {} for appending", out.display()))?;
+        cmd.stdout(file);
+    }
     let status = cmd
         .status()
         .with_context(|| format!("cannot run {program}"))?;

@@ -40,6 +40,19 @@ pub fn bin_dir() -> PathBuf {
     Path::new(FLAVOUR_DIR).join("bin")
 }
 
+/// The flavour's install prefix, `/usr/TRIPLET`: the triplet's own tree,
+/// as for Debian's other cross toolchains. Every flavour build is
+/// configured with it, libraries and programs alike; library flavours ship
+/// from it, and a program flavour's program paths are relative to it.
+pub fn flavour_prefix(triplet: &str) -> PathBuf {
+    Path::new("/usr").join(triplet)
+}
+
+/// The flavour's prefix in the staged install, `usr/TRIPLET`.
+pub fn staged_prefix(triplet: &str) -> PathBuf {
+    Path::new("usr").join(triplet)
+}
+
 /// What `dh_assistant which-build-system` reports (the fields used here).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct WhichBuildSystem {

@@ -9,11 +9,64 @@
 //! linker took. An archive opened but not used appears only as a plain
 //! line, which [`LinkTrace::parse`] does not count: the trace says exactly
 //! which archives went into the program.
+//!
+//! `dh_rumprun_install` traces each bake the same way: `rumprun-bake -m
+//! 'add -Wl,-t,-t'` puts the option on the bake's final link, which adds
+//! the C library and the rump kernel components from the toolchain, and
+//! the trace goes into a file of the same form ([`bake_trace_file`]).
+//!
+//! Both kinds of link also read temporaries the toolchain made and removed
+//! again: the compiler driver's object of a file compiled and linked in one
+//! call, or of the bake recipe (`/tmp/ccAbC123.o`), and rumprun-bake's
+//! copies of its inputs. They hold the package's own code;
+//! [`is_toolchain_temporary`] tells them.
 
+use crate::env::Env;
 use std::path::{Path, PathBuf};
 
 /// Where the compiler wrappers write their traces.
 pub const TRACE_DIR: &str = "debian/.debhelper/rumprun/trace";
+
+/// The trace file of the `n`th bake of flavour `package`.
+pub fn bake_trace_file(package: &str, n: usize) -> PathBuf {
+    Path::new(TRACE_DIR).join(format!("bake.{package}.{n}"))
+}
+
+/// The first lines of a trace file: where the link ran and its output.
+pub fn trace_header(cwd: &Path, output: &Path) -> String {
+    format!("# cwd {}\n# output {}\n", cwd.display(), output.display())
+}
+
+/// The directories the toolchain makes its temporaries in: `$TMPDIR` (the
+/// compiler driver's), `/tmp` (rumprun-bake's, whatever `TMPDIR` says) and
+/// `/var/tmp`.
+pub fn temporary_dirs(env: &Env) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = env
+        .get("TMPDIR")
+        .filter(|d| d.starts_with('/'))
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    for d in ["/tmp", "/var/tmp"] {
+        if !dirs.iter().any(|x| x == Path::new(d)) {
+            dirs.push(PathBuf::from(d));
+        }
+    }
+    dirs
+}
+
+/// Whether `path`, read by a link of the flavour, was a temporary of the
+/// toolchain: it lay in one of `temporary_dirs` and is gone (`exists` says
+/// whether a path exists). Such a file was made from the package's own
+/// code during the build; a file of an installed package is never removed
+/// by a build.
+pub fn is_toolchain_temporary(
+    path: &Path,
+    temporary_dirs: &[PathBuf],
+    exists: impl Fn(&Path) -> bool,
+) -> bool {
+    temporary_dirs.iter().any(|d| path.starts_with(d)) && !exists(path)
+}
 
 /// One link: where it ran, what it wrote, and what it took.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +206,76 @@ mod tests {
             ]
         );
         assert_eq!(LinkTrace::parse("/usr/bin/ld: x\n"), None);
+    }
+
+    #[test]
+    fn compiler_and_bake_temporaries_are_recognised() {
+        // A compile-and-link in one call, and rumprun's recipe object, as a
+        // trace of the real toolchain shows them; then a bake's input copy.
+        let text = "# cwd /b/debian/.debhelper/rumprun/source\n# output hello\n\
+            /tmp/ccAbC123.o\n\
+            /tmp/ccXyZ987.o\n\
+            /srv/tmp/ccQ.o\n\
+            /tmp/rumprun-bake.Q1w2E3/tmp1.obj\n\
+            (/usr/lib/rumprun-toolchain/hw/rumprun-x86_64/lib/rumprun-hw/libc.a)puts.o\n";
+        let t = LinkTrace::parse(text).expect("trace");
+        let dirs = temporary_dirs(&Env::from_pairs([("TMPDIR", "/srv/tmp")]));
+        assert_eq!(
+            dirs,
+            [
+                PathBuf::from("/srv/tmp"),
+                PathBuf::from("/tmp"),
+                PathBuf::from("/var/tmp")
+            ]
+        );
+        let gone = |_: &Path| false;
+        let temporaries: Vec<&PathBuf> = t
+            .objects
+            .iter()
+            .filter(|p| is_toolchain_temporary(p, &dirs, gone))
+            .collect();
+        assert_eq!(temporaries.len(), 4, "{:?}", t.objects);
+        // Still there: not the toolchain's (say, a library built in /tmp).
+        assert!(!is_toolchain_temporary(
+            Path::new("/tmp/ccAbC123.o"),
+            &dirs,
+            |_| true
+        ));
+        // Gone, but not in a temporary directory.
+        assert!(!is_toolchain_temporary(
+            Path::new("/usr/lib/x.o"),
+            &dirs,
+            gone
+        ));
+        assert!(!is_toolchain_temporary(&t.archives[0], &dirs, gone));
+        assert_eq!(
+            temporary_dirs(&Env::from_pairs([("TMPDIR", "relative")])),
+            [PathBuf::from("/tmp"), PathBuf::from("/var/tmp")]
+        );
+    }
+
+    #[test]
+    fn bake_traces_read_like_link_traces() {
+        let header = trace_header(
+            Path::new("/b"),
+            Path::new("/b/debian/hello-rumprun/usr/lib/rumprun/hw_virtio/hello"),
+        );
+        let t = LinkTrace::parse(&format!(
+            "{header}(/usr/lib/x86_64-linux-musl/libc.a)puts.lo\n"
+        ))
+        .expect("trace");
+        assert_eq!(
+            t.output,
+            Path::new("/b/debian/hello-rumprun/usr/lib/rumprun/hw_virtio/hello")
+        );
+        assert_eq!(
+            t.archives,
+            [PathBuf::from("/usr/lib/x86_64-linux-musl/libc.a")]
+        );
+        assert_eq!(
+            bake_trace_file("hello-rumprun", 2),
+            Path::new("debian/.debhelper/rumprun/trace/bake.hello-rumprun.2")
+        );
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub enum Step {
     RemoveTree(PathBuf),
 }
 
-/// A command to run: argv, changes to the environment, working directory.
+/// A command to run: argv, changes to the environment, working directory,
+/// and where its standard output goes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Command {
     /// The program and its arguments.
@@ -42,6 +43,9 @@ pub struct Command {
     pub env: Vec<(String, Option<String>)>,
     /// The working directory, when not the package's top directory.
     pub cwd: Option<PathBuf>,
+    /// A file (relative to the package's top directory) that the command's
+    /// standard output is appended to, instead of the stage's own.
+    pub stdout: Option<PathBuf>,
 }
 
 /// Everything a stage does, in order.
@@ -52,11 +56,11 @@ pub struct Plan {
 }
 
 impl Step {
-    /// The path a file step writes, creates or removes (`None` for a
-    /// command).
+    /// The path a file step writes, creates or removes (for a command, the
+    /// file its output is appended to, if any).
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Step::Run(_) => None,
+            Step::Run(c) => c.stdout.as_deref(),
             Step::Write { path, .. } | Step::AppendLine { path, .. } => Some(path),
             Step::CreateDir(p) | Step::RemoveTree(p) => Some(p),
         }
@@ -118,7 +122,11 @@ impl fmt::Display for Command {
             }
         }
         let words: Vec<String> = self.argv.iter().map(|w| shell_quote(w)).collect();
-        write!(f, "{}", words.join(" "))
+        write!(f, "{}", words.join(" "))?;
+        if let Some(out) = &self.stdout {
+            write!(f, " >> {}", shell_quote(&out.to_string_lossy()))?;
+        }
+        Ok(())
     }
 }
 
@@ -177,10 +185,20 @@ mod tests {
                 ("PKG_CONFIG_PATH".into(), None),
             ],
             cwd: Some("debian/.debhelper/rumprun".into()),
+            stdout: None,
         };
         assert_eq!(
             c.to_string(),
             "cd debian/.debhelper/rumprun && env -u PKG_CONFIG_PATH CC=x86_64-rumprun-netbsd-gcc dh_auto_configure -- '--with-x=a b'"
+        );
+        let traced = Command {
+            argv: vec!["rumprun-bake".into(), "hw_virtio".into()],
+            stdout: Some("debian/.debhelper/rumprun/trace/bake.1".into()),
+            ..Command::default()
+        };
+        assert_eq!(
+            traced.to_string(),
+            "rumprun-bake hw_virtio >> debian/.debhelper/rumprun/trace/bake.1"
         );
         let plan = Plan {
             steps: vec![Step::RemoveTree("debian/x y".into()), Step::Run(c)],
@@ -199,6 +217,21 @@ mod tests {
             ],
         };
         assert_eq!(plan("debian/hello-rumprun/usr").escaping_path(), None);
+        let output_to = |path: &str| Plan {
+            steps: vec![Step::Run(Command {
+                stdout: Some(path.into()),
+                ..Command::default()
+            })],
+        };
+        assert_eq!(
+            output_to("debian/.debhelper/rumprun/trace/x").escaping_path(),
+            None
+        );
+        assert_eq!(
+            output_to("/tmp/x").escaping_path(),
+            Some(Path::new("/tmp/x")),
+            "a command's output file is a file the stage writes"
+        );
         for bad in [
             "/etc/passwd",
             "debian",

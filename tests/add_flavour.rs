@@ -2,7 +2,10 @@
 //! `fixtures/add-flavour/CASE/` holds `args` (the command line after
 //! `dh_rumprun add-flavour`), `in/` (the package before), `out/` (after; a
 //! refusal or `--dry-run` has none: the tree must not change), `message`
-//! (stdout then stderr) and `status` (the exit code). Every case is run
+//! (stdout then stderr) and `status` (the exit code), and optionally
+//! `dpkg-status`, the packages dpkg has installed (a dpkg status file; the
+//! tool runs with `DPKG_ADMINDIR` on it, and on an empty one without it,
+//! so what this machine has installed never matters). Every case is run
 //! twice: the second run must change no byte.
 
 mod common;
@@ -35,12 +38,14 @@ fn files(root: &Path) -> BTreeMap<PathBuf, (bool, Vec<u8>)> {
     out
 }
 
-/// Runs `dh_rumprun add-flavour ARGS` in `dir`: status and stdout+stderr.
-fn add_flavour(dir: &Path, args: &[&str]) -> (i32, String) {
+/// Runs `dh_rumprun add-flavour ARGS` in `dir`, with dpkg's database in
+/// `admindir`: status and stdout+stderr.
+fn add_flavour(dir: &Path, admindir: &Path, args: &[&str]) -> (i32, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
         .arg("add-flavour")
         .args(args)
         .current_dir(dir)
+        .env("DPKG_ADMINDIR", admindir)
         .output()
         .expect("dh_rumprun");
     let text = format!(
@@ -63,8 +68,11 @@ fn golden_cases() {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let tmp = TempTree::new(&format!("af-{name}"));
         copy_tree(&case.dir.join("in"), tmp.path()).expect("copy in/");
+        let admindir = TempTree::new(&format!("af-dpkg-{name}"));
+        let status_file = fs::read_to_string(case.dir.join("dpkg-status")).unwrap_or_default();
+        fs::write(admindir.path().join("status"), status_file).expect("dpkg status");
         let before = files(tmp.path());
-        let (status, message) = add_flavour(tmp.path(), &args);
+        let (status, message) = add_flavour(tmp.path(), admindir.path(), &args);
         let after = files(tmp.path());
         let out_dir = case.dir.join("out");
         if bless {
@@ -103,7 +111,7 @@ fn golden_cases() {
             failures.push(format!("{name}: files differ from out/: {differ:?}"));
         }
         // Idempotent: a second run writes nothing.
-        let (_, again) = add_flavour(tmp.path(), &args);
+        let (_, again) = add_flavour(tmp.path(), admindir.path(), &args);
         if files(tmp.path()) != after {
             failures.push(format!("{name}: a second run changed the tree:\n{again}"));
         }

@@ -17,6 +17,9 @@ Package: hello-rumprun\nArchitecture: amd64\nBuild-Profiles: <!pkg.hello.norumpr
 
 const RULES: &str = "#!/usr/bin/make -f\n%:\n\tdh $@\n";
 
+const LIBRARY_CONTROL: &str = "Source: hello\nBuild-Depends: debhelper-compat (= 13), dh-sequence-rumprun\n\n\
+Package: libhello-rumprun-dev\nArchitecture: amd64\nDescription: x\n y\n";
+
 const LAYOUT: &str = "Build-System: makefile\nTree: copy\nSource-Directory: .\n";
 
 /// One case: extra files (over a valid package), the command, its
@@ -182,12 +185,12 @@ const CASES: &[Case] = &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
             (
                 "debian/hello-rumprun.rumprun",
-                "usr/bin/../../../etc/passwd hw_virtio\n",
+                "bin/../../../etc/passwd hw_virtio\n",
             ),
         ],
         command: &["dh_rumprun_install", "--no-act"],
         env: &[],
-        says: "debian/hello-rumprun.rumprun:1: program \"usr/bin/../../../etc/passwd\" leaves the staged install",
+        says: "debian/hello-rumprun.rumprun:1: program \"bin/../../../etc/passwd\" leaves the flavour's prefix",
     },
     Case {
         name: "bake-absolute-program",
@@ -200,7 +203,7 @@ const CASES: &[Case] = &[
         ],
         command: &["dh_rumprun_install", "--no-act"],
         env: &[],
-        says: "debian/hello-rumprun.rumprun:2: program \"/usr/bin/hello\" leaves the staged install",
+        says: "debian/hello-rumprun.rumprun:2: program \"/usr/bin/hello\" leaves the flavour's prefix",
     },
     Case {
         name: "bake-absolute-dest",
@@ -208,7 +211,7 @@ const CASES: &[Case] = &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
             (
                 "debian/hello-rumprun.rumprun",
-                "usr/bin/hello hw_virtio /boot/hello\n",
+                "bin/hello hw_virtio /boot/hello\n",
             ),
         ],
         command: &["dh_rumprun_install", "--no-act"],
@@ -221,7 +224,7 @@ const CASES: &[Case] = &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
             (
                 "debian/hello-rumprun.rumprun",
-                "usr/bin/hello hw_virtio ../../etc/hello\n",
+                "bin/hello hw_virtio ../../etc/hello\n",
             ),
         ],
         command: &["dh_rumprun_install", "--no-act"],
@@ -232,7 +235,7 @@ const CASES: &[Case] = &[
         name: "bake-bad-config-name",
         files: &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
-            ("debian/hello-rumprun.rumprun", "usr/bin/hello HW-Virtio\n"),
+            ("debian/hello-rumprun.rumprun", "bin/hello HW-Virtio\n"),
         ],
         command: &["dh_rumprun_install", "--no-act"],
         env: &[],
@@ -242,7 +245,7 @@ const CASES: &[Case] = &[
         name: "bake-too-few-fields",
         files: &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
-            ("debian/hello-rumprun.rumprun", "usr/bin/hello\n"),
+            ("debian/hello-rumprun.rumprun", "bin/hello\n"),
         ],
         command: &["dh_rumprun_install", "--no-act"],
         env: &[],
@@ -252,10 +255,7 @@ const CASES: &[Case] = &[
         name: "bake-config-twice",
         files: &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
-            (
-                "debian/hello-rumprun.rumprun",
-                "usr/bin/hello xen_pv,xen_pv\n",
-            ),
+            ("debian/hello-rumprun.rumprun", "bin/hello xen_pv,xen_pv\n"),
         ],
         command: &["dh_rumprun_install", "--no-act"],
         env: &[],
@@ -267,7 +267,7 @@ const CASES: &[Case] = &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
             (
                 "debian/hello-rumprun.rumprun",
-                "usr/bin/hello hw_virtio x\nusr/sbin/hello hw_virtio x\n",
+                "bin/hello hw_virtio x\nsbin/hello hw_virtio x\n",
             ),
         ],
         command: &["dh_rumprun_install", "--no-act"],
@@ -278,21 +278,50 @@ const CASES: &[Case] = &[
         name: "bake-not-installed",
         files: &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
-            ("debian/hello-rumprun.rumprun", "usr/bin/hola hw_virtio\n"),
+            ("debian/hello-rumprun.rumprun", "bin/hola hw_virtio\n"),
         ],
         command: &["dh_rumprun_install", "--no-act"],
         env: &[],
-        says: "debian/hello-rumprun.rumprun:1: usr/bin/hola is not a file of the flavour's staged install",
+        says: "debian/hello-rumprun.rumprun:1: bin/hola is not a file the flavour installs under its prefix /usr/x86_64-rumprun-netbsd; the flavour installs: bin/hello",
+    },
+    Case {
+        name: "bake-program-path-of-dh-rumprun-0.1",
+        files: &[
+            ("debian/.debhelper/rumprun/layout", LAYOUT),
+            ("debian/hello-rumprun.rumprun", "usr/bin/hello hw_virtio\n"),
+        ],
+        command: &["dh_rumprun_install", "--no-act"],
+        env: &[],
+        says: "debian/hello-rumprun.rumprun:1: usr/bin/hello is not a file the flavour installs under its prefix /usr/x86_64-rumprun-netbsd (program paths are relative to the prefix since dh-rumprun 0.2); write bin/hello",
+    },
+    // a library flavour's pkg-config file
+    Case {
+        name: "library-pc-host-path",
+        files: &[
+            ("debian/control", LIBRARY_CONTROL),
+            ("debian/.debhelper/rumprun/layout", LAYOUT),
+            (
+                "debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/lib/libhello.a",
+                "!<arch>\n",
+            ),
+            (
+                "debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/lib/pkgconfig/hello.pc",
+                "libdir=/usr/x86_64-rumprun-netbsd/lib\nincludedir=/usr/include\nLibs: -L${libdir} -lhello\n",
+            ),
+        ],
+        command: &["dh_rumprun_install", "--no-act"],
+        env: &[],
+        says: "debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/lib/pkgconfig/hello.pc:2: includedir gives /usr/include, a host path, not under /usr/x86_64-rumprun-netbsd",
     },
     Case {
         name: "bake-symlink-out-of-stage",
         files: &[
             ("debian/.debhelper/rumprun/layout", LAYOUT),
-            ("debian/hello-rumprun.rumprun", "usr/bin/escape hw_virtio\n"),
+            ("debian/hello-rumprun.rumprun", "bin/escape hw_virtio\n"),
         ],
         command: &["dh_rumprun_install", "--no-act"],
         env: &[],
-        says: "debian/hello-rumprun.rumprun:1: usr/bin/escape is not a file of the flavour's staged install",
+        says: "debian/hello-rumprun.rumprun:1: bin/escape is not a file the flavour installs under its prefix",
     },
     // dh_rumprun add-flavour
     Case {
@@ -356,19 +385,12 @@ fn bad_input_table() {
     for case in CASES {
         let tmp = TempTree::new(&format!("bad-{}", case.name));
         let root = tmp.path();
-        fs::create_dir_all(root.join("debian/.debhelper/rumprun/stage/usr/bin")).expect("mkdir");
+        let staged_bin = root.join("debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/bin");
+        fs::create_dir_all(&staged_bin).expect("mkdir");
         fs::write(root.join("debian/control"), CONTROL).expect("control");
         fs::write(root.join("debian/rules"), RULES).expect("rules");
-        fs::write(
-            root.join("debian/.debhelper/rumprun/stage/usr/bin/hello"),
-            "staged\n",
-        )
-        .expect("stage");
-        std::os::unix::fs::symlink(
-            "/etc/passwd",
-            root.join("debian/.debhelper/rumprun/stage/usr/bin/escape"),
-        )
-        .expect("link");
+        fs::write(staged_bin.join("hello"), "staged\n").expect("stage");
+        std::os::unix::fs::symlink("/etc/passwd", staged_bin.join("escape")).expect("link");
         for (path, text) in case.files {
             if text.is_empty() {
                 let _ = fs::remove_file(root.join(path));

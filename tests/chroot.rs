@@ -46,8 +46,9 @@ use std::process::Command;
 /// libgreet-rumprun-dev with exactly the archive, header and .pc, linking
 /// nothing. The program half: greet's build, against it, gives
 /// greet-rumprun whose image runs and prints libgreet's greeting, with
-/// Static-Built-Using naming libgreet and the C library the chroot
-/// installed, and Built-Using libgreet (LGPL).
+/// Static-Built-Using naming libgreet, the C library the chroot installed
+/// and the toolchain whose components the bake linked, and Built-Using
+/// libgreet (LGPL).
 fn check_library(what: &str, library: &Built) {
     library.assert_clean_success(&format!("{what}: libgreet"));
     let lib = &library.debs["libgreet-rumprun-dev"];
@@ -60,11 +61,12 @@ fn check_library(what: &str, library: &Built) {
 fn check_program(what: &str, program: &Built, scratch: &Path) {
     program.assert_clean_success(&format!("{what}: greet"));
     let musl = program.installed_version("musl-dev");
+    let standin = program.installed_version("rumprun-standin-toolchain");
     check_flavour(
         &GREET,
         &program.debs["greet-rumprun"],
         scratch,
-        &format!("libgreet (= 1.0-1), musl (= {musl})"),
+        &format!("libgreet (= 1.0-1), musl (= {musl}), rumprun-standin-toolchain (= {standin})"),
     );
     assert_eq!(
         deb_field(&program.debs["greet-rumprun"], "Built-Using"),

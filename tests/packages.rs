@@ -281,7 +281,7 @@ fn build_and_check(
 
 const AUTOTOOLS: Case = Case {
     source: "demo-autotools",
-    linked: &["musl-dev"],
+    linked: &["musl-dev", "rumprun-standin-toolchain"],
     native: &["demo-autotools"],
     flavour: "demo-autotools-rumprun",
     images: &[Image {
@@ -298,7 +298,7 @@ const AUTOTOOLS: Case = Case {
 
 const CMAKE: Case = Case {
     source: "demo-cmake",
-    linked: &["musl-dev"],
+    linked: &["musl-dev", "rumprun-standin-toolchain"],
     native: &["demo-cmake"],
     flavour: "demo-cmake-rumprun",
     images: &[
@@ -317,7 +317,7 @@ const CMAKE: Case = Case {
 
 const MESON: Case = Case {
     source: "demo-meson",
-    linked: &["musl-dev"],
+    linked: &["musl-dev", "rumprun-standin-toolchain"],
     native: &["demo-meson"],
     flavour: "demo-meson-rumprun",
     images: &[Image {
@@ -329,7 +329,7 @@ const MESON: Case = Case {
 
 const MAKE: Case = Case {
     source: "demo-make",
-    linked: &["musl-dev"],
+    linked: &["musl-dev", "rumprun-standin-toolchain"],
     native: &["demo-make"],
     flavour: "demo-make-rumprun",
     images: &[
@@ -353,7 +353,7 @@ const MAKE: Case = Case {
 
 const HELLO: Case = Case {
     source: "hello",
-    linked: &["musl-dev"],
+    linked: &["musl-dev", "rumprun-standin-toolchain"],
     native: &["hello"],
     flavour: "hello-rumprun",
     images: &[Image {
@@ -560,7 +560,10 @@ fn library_flavour_feeds_program_flavour() {
         );
         assert_eq!(
             deb_field(&debs["greet-rumprun"], "Static-Built-Using"),
-            format!("libgreet (= 1.0-1), {}", sources_of(&["musl-dev"])),
+            format!(
+                "libgreet (= 1.0-1), {}",
+                sources_of(&["musl-dev", "rumprun-standin-toolchain"])
+            ),
         );
         assert_eq!(
             deb_field(&debs["greet-rumprun"], "Built-Using"),
@@ -581,27 +584,6 @@ fn library_flavour_feeds_program_flavour() {
 /// lock at once.
 static DPKG: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// `text` with `extra` appended to its first `field` (a deb822 field
-/// whose value may continue on indented lines).
-fn append_to_field(text: &str, field: &str, extra: &str) -> String {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let start = lines
-        .iter()
-        .position(|l| l.starts_with(&format!("{field}:")))
-        .unwrap_or_else(|| panic!("no {field} field"));
-    let end = start
-        + 1
-        + lines[start + 1..]
-            .iter()
-            .take_while(|l| l.starts_with(' ') || l.starts_with('\t'))
-            .count();
-    let last = lines[end - 1].trim_end().trim_end_matches(',');
-    let mut out: String = lines[..end - 1].concat();
-    out.push_str(&format!("{last},\n {extra}\n"));
-    out.push_str(&lines[end..].concat());
-    out
-}
-
 const LZOP: Case = Case {
     source: "lzop",
     native: &["lzop"],
@@ -611,7 +593,11 @@ const LZOP: Case = Case {
         args: &["--version"],
         prints: &["lzop 1.04", "LZO library 2.10"],
     }],
-    linked: &["liblzo2-rumprun-dev", "musl-dev"],
+    linked: &[
+        "liblzo2-rumprun-dev",
+        "musl-dev",
+        "rumprun-standin-toolchain",
+    ],
 };
 
 /// A real pair from Debian: `dh_rumprun add-flavour` gives lzo2 (the LZO
@@ -654,20 +640,14 @@ fn debian_lzo2_and_lzop_build_their_flavours() {
 
     let lzop = debian_source("lzop_1.04-2", tmp.path());
     // add-flavour keeps lzop's native install in debian/lzop (lzop had one
-    // binary package); the build-dependency on the library flavour is the
-    // maintainer's to add.
+    // binary package), and build-depends on liblzo2-rumprun-dev, the
+    // installed flavour of lzop's liblzo2-dev.
     run_add_flavour(&lzop, &["--program", "lzop"]);
-    let control_path = lzop.join("debian/control");
-    let control = fs::read_to_string(&control_path).expect("control");
-    fs::write(
-        &control_path,
-        append_to_field(
-            &control,
-            "Build-Depends",
-            "liblzo2-rumprun-dev [amd64] <!pkg.lzop.norumprun>",
-        ),
-    )
-    .expect("control");
+    let control = fs::read_to_string(lzop.join("debian/control")).expect("control");
+    assert!(
+        control.contains(" liblzo2-rumprun-dev [amd64 i386 armhf armel] <!pkg.lzop.norumprun>\n"),
+        "{control}"
+    );
     let prog = Work::copy_of(&lzop, "lzop");
     let (debs, prog_secs) = prog.build("lzop", &[]);
     check_flavour(
@@ -678,7 +658,10 @@ fn debian_lzo2_and_lzop_build_their_flavours() {
     );
     assert_eq!(
         deb_field(&debs["lzop-rumprun"], "Static-Built-Using"),
-        format!("lzo2 (= 2.10-2), {}", sources_of(&["musl-dev"]))
+        format!(
+            "lzo2 (= 2.10-2), {}",
+            sources_of(&["musl-dev", "rumprun-standin-toolchain"])
+        )
     );
     assert_eq!(
         deb_field(&debs["lzop-rumprun"], "Built-Using"),

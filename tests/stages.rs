@@ -116,9 +116,9 @@ fn configure_prints_its_plan_with_tab_and_passes_arguments() {
     );
     assert!(
         configure.ends_with(
-            "/debian/.debhelper/rumprun/toolchain.cmake -DBUILD_SHARED_LIBS=OFF -DFOO=1"
+            "/debian/.debhelper/rumprun/toolchain.cmake -DBUILD_SHARED_LIBS=OFF -DCMAKE_INSTALL_PREFIX=/usr/x86_64-rumprun-netbsd -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_INSTALL_INCLUDEDIR=include -DFOO=1"
         ),
-        "the flavour's toolchain file, then the maintainer's arguments: {out}"
+        "the flavour's toolchain file and prefix, then the maintainer's arguments: {out}"
     );
     assert!(
         out.contains("\twrite debian/.debhelper/rumprun/layout (4 lines)\n"),

@@ -23,6 +23,8 @@ DEB_PACKAGES=(
 	help2man texinfo liblzo2-dev
 	# the chain test's greet checks that the host's zlib stays out of its flavour
 	zlib1g-dev
+	# a second Meson (Debian 13's, from PyPI) for tests/meson_cross.rs
+	python3-venv
 )
 
 # Installs the packages of DEB_PACKAGES that are not installed yet.
@@ -69,6 +71,15 @@ ensure_cargo() {
 	export CARGO_PROFILE_RELEASE_DEBUG=true
 }
 
+# Sets DEB to where build_deb leaves the .deb of binary package $2 of the
+# source package in directory $1: target/debian/PACKAGE_VERSION_ARCH.deb.
+built_deb() {
+	local version arch
+	version="$(dpkg-parsechangelog -l "$1/debian/changelog" -SVersion)"
+	arch="$(dpkg-architecture -qDEB_HOST_ARCH)"
+	DEB="target/debian/${2}_${version}_${arch}.deb"
+}
+
 # Builds the source package in directory $1 (relative to the repository)
 # with dpkg-buildpackage, moves what it wrote next to it into target/debian/,
 # lints it, and sets DEB to the path of the .deb of binary package $2.
@@ -91,7 +102,7 @@ build_deb() {
 		mv -f "${parent}/${file}" target/debian/
 	done
 	(cd "$dir" && debian/rules clean >/dev/null)
-	DEB="target/debian/${package}_${version}_${arch}.deb"
+	built_deb "$dir" "$package"
 	test -f "$DEB"
 
 	section "lintian --fail-on error,warning (${changes})"
@@ -139,4 +150,20 @@ fetch_debian_sources() {
 		ensure_deb_src
 		(cd target/debian-sources && apt-get source --download-only "${name}=${version}")
 	done
+}
+
+# Meson 1.7.0, Debian 13's, in a virtual environment under target/ (from
+# PyPI, once), so that tests/meson_cross.rs reads the generated cross file
+# with it as well as with Debian 12's 1.0.1; exports DH_RUMPRUN_TEST_MESONS.
+MESON_NEXT=1.7.0
+meson_next() {
+	local venv="target/meson-${MESON_NEXT}"
+	section "Meson ${MESON_NEXT} (Debian 13's) for the cross-file test"
+	if ! "${venv}/bin/meson" --version 2>/dev/null | grep -qx "${MESON_NEXT}"; then
+		rm -rf "$venv"
+		python3 -m venv "$venv"
+		"${venv}/bin/pip" install --quiet "meson==${MESON_NEXT}"
+	fi
+	export DH_RUMPRUN_TEST_MESONS="$PWD/${venv}/bin/meson"
+	echo "${DH_RUMPRUN_TEST_MESONS}: $("${venv}/bin/meson" --version)"
 }

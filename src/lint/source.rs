@@ -28,6 +28,9 @@ pub struct Tree {
     /// Upstream source and build files: path relative to the top, text
     /// (read only when the package has a flavour).
     pub sources: Vec<(String, String)>,
+    /// The program flavours' `debian/PKG.rumprun` files that exist: path
+    /// relative to the top, text.
+    pub bake_files: Vec<(String, String)>,
 }
 
 impl Tree {
@@ -44,16 +47,23 @@ impl Tree {
         let control = Control::parse(Path::new(CONTROL), &text)?;
         let generated = template(root).is_some() || says_generated(&text);
         let rules = std::fs::read_to_string(root.join(RULES)).ok();
-        let sources = if flavour_packages(&control)?.is_empty() {
+        let flavours = flavour_packages(&control)?;
+        let sources = if flavours.is_empty() {
             Vec::new()
         } else {
             read_sources(root)
         };
+        let bake_files = flavours
+            .iter()
+            .map(|p| format!("debian/{}.rumprun", p.name))
+            .filter_map(|f| std::fs::read_to_string(root.join(&f)).ok().map(|t| (f, t)))
+            .collect();
         Ok(Tree {
             control,
             generated,
             rules,
             sources,
+            bake_files,
         })
     }
 }
@@ -173,7 +183,36 @@ pub fn check(tree: &Tree) -> Result<Vec<Finding>, InputError> {
         check_rules(rules, &source, &flavours[0].name, &mut out);
     }
     check_sources(&tree.sources, &source, &mut out);
+    check_bake_files(&tree.bake_files, &mut out);
     Ok(out)
+}
+
+/// `debian/PKG.rumprun` lines whose program is a path from the staged
+/// install's root (`usr/bin/hello`), as dh-rumprun 0.1 took them: program
+/// paths are relative to the flavour's prefix now (`bin/hello`). A file
+/// that does not parse is left to dh_rumprun_install, which names the line.
+fn check_bake_files(files: &[(String, String)], out: &mut Vec<Finding>) {
+    for (file, text) in files {
+        let package = file
+            .trim_start_matches("debian/")
+            .trim_end_matches(".rumprun");
+        let Ok(lines) = crate::bake::parse(Path::new(file), text) else {
+            continue;
+        };
+        for l in lines {
+            if let Ok(rest) = l.program.strip_prefix("usr") {
+                out.push(
+                    Finding::new("bake-program-path-from-install-root", package, false)
+                        .context(format!(
+                            "{} (write {})",
+                            l.program.display(),
+                            rest.display()
+                        ))
+                        .at(file, l.line.unwrap_or(1)),
+                );
+            }
+        }
+    }
 }
 
 /// The add-on and toolchain build-dependencies, and their profile.

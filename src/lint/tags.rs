@@ -59,6 +59,12 @@ pub const TAGS: &[Tag] = &[
         explanation: "A rumprun flavour package links everything statically, so it must say which sources it was built from: add \"Static-Built-Using: ${rumprun:Static-Built-Using}\" (and \"Built-Using: ${rumprun:Built-Using}\") to its stanza; dh_rumprun_substvars fills them from the linker's trace.",
     },
     Tag {
+        name: "bake-program-path-from-install-root",
+        check: "source",
+        severity: Severity::Error,
+        explanation: "A line of debian/PKG.rumprun names its program as a path from the root of the staged install (usr/bin/hello), as dh-rumprun before 0.2 took it. Every flavour installs under its prefix /usr/TRIPLET, and program paths are relative to that prefix, the same for every architecture: write bin/hello. dh_rumprun_install stops on such a line.",
+    },
+    Tag {
         name: "flavour-architecture-all",
         check: "source",
         severity: Severity::Error,

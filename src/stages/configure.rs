@@ -3,10 +3,9 @@
 
 use super::Context;
 use crate::cross_files::{cmake_toolchain_file, meson_cross_file, pkg_config_wrapper};
-use crate::flavour::FlavourKind;
 use crate::layout::{
     FLAVOUR_DIR, LAYOUT_FILE, Layout, Tree, WhichBuildSystem, bin_dir, build_dir, copy_dir,
-    copy_excludes,
+    copy_excludes, flavour_prefix,
 };
 use crate::link_trace::{TRACE_DIR, compiler_wrapper, trace_link_script};
 use crate::location::InputError;
@@ -34,7 +33,9 @@ pub const MANUAL: Manual = Manual {
         for dh_rumprun_substvars first on PATH. Autotools get --host=TRIPLET --disable-shared --enable-static; \
         CMake a toolchain file that includes the toolchain's own (or is written whole) and \
         -DBUILD_SHARED_LIBS=OFF; Meson a generated cross file, --default-library=static and \
-        --wrap-mode=nodownload. Library flavours install under --prefix=/usr/TRIPLET.\n\n\
+        --wrap-mode=nodownload. Every flavour is configured with the prefix /usr/TRIPLET (and \
+        its lib and include directories), programs and libraries alike; a plain Makefile gets \
+        it on the make command line from dh_rumprun_build and dh_rumprun_install.\n\n\
         It acts on the flavour packages debhelper selects: binary packages whose name ends in \
         -rumprun (programs) or -rumprun-dev (libraries), or that say X-Rumprun-Flavour: program \
         or library.\n\n\
@@ -137,26 +138,26 @@ fn which_build_system(ctx: &Context) -> Result<WhichBuildSystem, InputError> {
     WhichBuildSystem::parse(&String::from_utf8_lossy(&out.stdout))
 }
 
-/// The flavour's own arguments for the build system's configure step.
+/// The flavour's own arguments for the build system's configure step:
+/// the cross settings, static libraries only, and the flavour's prefix
+/// `/usr/TRIPLET` with its `lib` and `include` (for programs and libraries
+/// alike: one layout, whatever the flavour holds).
 fn configure_args(
     ctx: &Context,
     layout: &Layout,
     toolchain_file: &Path,
     cross_file: &Path,
 ) -> Vec<String> {
-    let library = ctx.flavours.iter().any(|f| f.kind == FlavourKind::Library);
-    let prefix = format!("/usr/{}", ctx.triplet);
+    let prefix = flavour_prefix(ctx.triplet).display().to_string();
     let mut args: Vec<String> = Vec::new();
     match layout.family() {
         "autoconf" => {
             args.push(format!("--host={}", ctx.triplet));
             args.push("--disable-shared".into());
             args.push("--enable-static".into());
-            if library {
-                args.push(format!("--prefix={prefix}"));
-                args.push(format!("--libdir={prefix}/lib"));
-                args.push(format!("--includedir={prefix}/include"));
-            }
+            args.push(format!("--prefix={prefix}"));
+            args.push(format!("--libdir={prefix}/lib"));
+            args.push(format!("--includedir={prefix}/include"));
         }
         "cmake" => {
             args.push(format!(
@@ -164,19 +165,17 @@ fn configure_args(
                 toolchain_file.display()
             ));
             args.push("-DBUILD_SHARED_LIBS=OFF".into());
-            if library {
-                args.push(format!("-DCMAKE_INSTALL_PREFIX={prefix}"));
-                args.push("-DCMAKE_INSTALL_LIBDIR=lib".into());
-            }
+            args.push(format!("-DCMAKE_INSTALL_PREFIX={prefix}"));
+            args.push("-DCMAKE_INSTALL_LIBDIR=lib".into());
+            args.push("-DCMAKE_INSTALL_INCLUDEDIR=include".into());
         }
         "meson" => {
             args.push(format!("--cross-file={}", cross_file.display()));
             args.push("--default-library=static".into());
             args.push("--wrap-mode=nodownload".into());
-            if library {
-                args.push(format!("--prefix={prefix}"));
-                args.push("--libdir=lib".into());
-            }
+            args.push(format!("--prefix={prefix}"));
+            args.push("--libdir=lib".into());
+            args.push("--includedir=include".into());
         }
         _ => {}
     }
@@ -278,6 +277,7 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
                 argv,
                 env: Vec::new(),
                 cwd: (from != Path::new(".")).then(|| from.clone()),
+                stdout: None,
             }));
         }
         // The native build may have configured the tree in place: clean the
@@ -342,7 +342,7 @@ mod tests {
         assert!(l[clean].ends_with("dh_auto_clean --buildsystem=autoconf --sourcedirectory=debian/.debhelper/rumprun/source"), "{}", l[clean]);
         let configure = l.last().expect("configure");
         assert!(configure.ends_with(
-            "dh_auto_configure --buildsystem=autoconf --sourcedirectory=debian/.debhelper/rumprun/source -- --host=x86_64-rumprun-netbsd --disable-shared --enable-static --without-x"
+            "dh_auto_configure --buildsystem=autoconf --sourcedirectory=debian/.debhelper/rumprun/source -- --host=x86_64-rumprun-netbsd --disable-shared --enable-static --prefix=/usr/x86_64-rumprun-netbsd --libdir=/usr/x86_64-rumprun-netbsd/lib --includedir=/usr/x86_64-rumprun-netbsd/include --without-x"
         ), "{configure}");
         assert!(
             configure.contains("CFLAGS='-O2 -g -ffile-prefix-map=/build/hello=.'"),
@@ -378,7 +378,7 @@ mod tests {
             "no C++ compiler, no wrapper: {l:#?}"
         );
         assert!(l.last().expect("configure").ends_with(
-            "dh_auto_configure --buildsystem=cmake --builddirectory=debian/.debhelper/rumprun/build -- -DCMAKE_TOOLCHAIN_FILE=/build/hello/debian/.debhelper/rumprun/toolchain.cmake -DBUILD_SHARED_LIBS=OFF"
+            "dh_auto_configure --buildsystem=cmake --builddirectory=debian/.debhelper/rumprun/build -- -DCMAKE_TOOLCHAIN_FILE=/build/hello/debian/.debhelper/rumprun/toolchain.cmake -DBUILD_SHARED_LIBS=OFF -DCMAKE_INSTALL_PREFIX=/usr/x86_64-rumprun-netbsd -DCMAKE_INSTALL_LIBDIR=lib -DCMAKE_INSTALL_INCLUDEDIR=include"
         ));
         let meson = plan(&ctx, &inputs("meson+ninja", Some("obj-x86_64-linux-gnu"))).expect("plan");
         let cross = meson
@@ -397,7 +397,7 @@ mod tests {
         );
         assert!(cross.contains("system = 'netbsd'"), "{cross}");
         let configure = lines(&meson).pop().expect("configure");
-        assert!(configure.ends_with("-- --cross-file=/build/hello/debian/.debhelper/rumprun/meson-cross.ini --default-library=static --wrap-mode=nodownload"), "{configure}");
+        assert!(configure.ends_with("-- --cross-file=/build/hello/debian/.debhelper/rumprun/meson-cross.ini --default-library=static --wrap-mode=nodownload --prefix=/usr/x86_64-rumprun-netbsd --libdir=lib --includedir=include"), "{configure}");
         assert!(
             !configure.contains("CC="),
             "Meson reads CC for the build machine: {configure}"

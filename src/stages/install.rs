@@ -8,7 +8,8 @@ mod library;
 use super::Context;
 use crate::bake::{self, BakeLine, DEFAULT_PROGRAM_DIRS, Image};
 use crate::flavour::FlavourKind;
-use crate::layout::{Layout, stage_dir};
+use crate::layout::{Layout, flavour_prefix, stage_dir, staged_prefix};
+use crate::link_trace::{TRACE_DIR, bake_trace_file, trace_header};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Command, Plan, Step};
@@ -25,22 +26,31 @@ pub const MANUAL: Manual = Manual {
         staging directory, debian/.debhelper/rumprun/stage, never into the native packages' \
         directories. From there it fills the flavour packages, and takes nothing else from the \
         staged install.\n\n\
+        Every flavour is configured with the prefix /usr/TRIPLET, the triplet's own tree.\n\n\
         A program flavour gets its programs baked with rumprun-bake into unikernel images. \
         debian/PKG.rumprun (optional) lists them, one per line: PROGRAM CONFIG[,CONFIG...] \
-        [DEST], where PROGRAM is a path in the staged install (usr/bin/hello) and CONFIG a \
-        rumprun-bake config (hw_virtio, xen_pv, ...; rumprun-bake list shows them); # starts a \
-        comment. Without DEST each image goes to usr/lib/rumprun/CONFIG/NAME; with one config, \
-        DEST is the image's path; with several, a directory holding CONFIG/NAME. Without the \
-        file, every executable the flavour installs in usr/bin and usr/sbin is baked for \
-        hw_virtio. Paths that leave the staged install or the package are errors.\n\n\
+        [DEST], where PROGRAM is a path relative to the flavour's prefix /usr/TRIPLET \
+        (bin/hello: the same for every architecture) and CONFIG a rumprun-bake config \
+        (hw_virtio, xen_pv, ...; rumprun-bake list shows them); # starts a comment. Without \
+        DEST each image goes to usr/lib/rumprun/CONFIG/NAME; with one config, DEST is the \
+        image's path; with several, a directory holding CONFIG/NAME (DEST is relative to the \
+        package's root). Without the file, every executable the flavour installs in bin and \
+        sbin under its prefix is baked for hw_virtio. Paths that leave the prefix or the \
+        package are errors. Before dh-rumprun 0.2, PROGRAM was a path in the staged install \
+        (usr/bin/hello); such a line is an error that names the path to write instead.\n\n\
+        Each bake runs as rumprun-bake -m 'add -Wl,-t,-t' CONFIG IMAGE PROGRAM, its output \
+        (the linker's trace of the final link, which adds the C library and the rump kernel \
+        components) kept for dh_rumprun_substvars.\n\n\
         The images are static executables by design, so the package gets a lintian override \
         for statically-linked-binary on exactly those files, with a comment saying why, and one \
         for unknown-field Static-Built-Using, a field lintian 2.116 does not know yet.\n\n\
-        A library flavour (configured with prefix /usr/TRIPLET) gets, from usr/TRIPLET/ of the \
-        staged install, the static archives of lib/, the headers under include/ and the \
-        pkg-config files (whose prefix must be /usr/TRIPLET), never shared objects, libtool \
-        archives, programs or documentation; its lintian overrides cover non-standard-dir-in-usr \
-        and file-in-unusual-dir for exactly those files.\n\n\
+        A library flavour gets, from usr/TRIPLET/ of the staged install, the static archives \
+        of lib/, the headers under include/ and the pkg-config files, never shared objects, \
+        libtool archives, programs or documentation. Every path a pkg-config file resolves to \
+        (its libdir and includedir, and the directories and files of Cflags, Libs and \
+        Libs.private, after variable expansion) must lie under /usr/TRIPLET: a host path or a \
+        path of the build tree is an error naming the file and line. Its lintian overrides \
+        cover non-standard-dir-in-usr and file-in-unusual-dir for exactly those files.\n\n\
         Every staged file that went into a package is logged for dh_missing.",
     options: &[],
     notes: "If the package has its own debian/PKG.lintian-overrides, dh_lintian installs that \
@@ -48,17 +58,19 @@ pub const MANUAL: Manual = Manual {
 };
 
 /// Where `dh_rumprun_install` records the staged programs it baked for a
-/// program flavour (one path per line), for `dh_rumprun_substvars`.
+/// program flavour (one path per line, relative to the staged install),
+/// for `dh_rumprun_substvars`.
 pub fn baked_record(package: &str) -> PathBuf {
     Path::new(crate::layout::FLAVOUR_DIR)
         .join("baked")
         .join(package)
 }
 
-/// Installs the flavour into its staging directory.
-pub fn stage_plan(ctx: &Context, layout: &Layout) -> Plan {
+/// Installs the flavour into its staging directory; `directories` as for
+/// [`super::build::make_variables`].
+pub fn stage_plan(ctx: &Context, layout: &Layout, directories: &BTreeSet<&str>) -> Plan {
     let destdir = format!("--destdir={}", stage_dir().display());
-    let vars = super::build::make_tool_variables(ctx, layout);
+    let vars = super::build::make_variables(ctx, layout, directories);
     let mut steps = vec![
         Step::RemoveTree(stage_dir()),
         Step::Run(ctx.dh_auto("dh_auto_install", layout, &[destdir], &vars)),
@@ -92,8 +104,9 @@ pub struct FillInputs {
     pub bake_tool: PathBuf,
     /// The configs `rumprun-bake list` names.
     pub configs: Vec<String>,
-    /// The `prefix=` of each pkg-config file a library flavour ships.
-    pub pc_prefixes: BTreeMap<PathBuf, Option<String>>,
+    /// The text of each pkg-config file a library flavour ships, by staged
+    /// path.
+    pub pc_files: BTreeMap<PathBuf, String>,
 }
 
 impl FillInputs {
@@ -102,22 +115,21 @@ impl FillInputs {
     pub fn read(ctx: &Context) -> Result<FillInputs, InputError> {
         let stage = ctx.root.join(stage_dir());
         let staged = staged_files(&stage);
-        let pc_prefixes = if ctx.flavours.iter().any(|f| f.kind == FlavourKind::Library) {
-            library_files(ctx.triplet, &staged)
-                .into_iter()
-                .filter(|p| p.extension().is_some_and(|e| e == "pc"))
-                .map(|p| {
-                    let text = std::fs::read_to_string(stage.join(&p)).unwrap_or_default();
-                    let prefix = text
-                        .lines()
-                        .find_map(|l| l.trim().strip_prefix("prefix="))
-                        .map(|v| v.trim().to_string());
-                    (p, prefix)
-                })
-                .collect()
-        } else {
-            BTreeMap::new()
-        };
+        let mut pc_files = BTreeMap::new();
+        if ctx.flavours.iter().any(|f| f.kind == FlavourKind::Library) {
+            for p in library_files(ctx.triplet, &staged) {
+                if p.extension().is_some_and(|e| e == "pc") {
+                    let text = std::fs::read_to_string(stage.join(&p)).map_err(|e| {
+                        InputError::about(
+                            &stage_dir().join(&p),
+                            format!("cannot read: {e}"),
+                            "make the build install a readable text file",
+                        )
+                    })?;
+                    pc_files.insert(p, text);
+                }
+            }
+        }
         let program_flavours: Vec<_> = ctx
             .flavours
             .iter()
@@ -129,7 +141,7 @@ impl FillInputs {
                 staged,
                 bake_tool: PathBuf::new(),
                 configs: Vec::new(),
-                pc_prefixes,
+                pc_files,
             });
         }
         let bake_tool = ctx.require_tool("rumprun-bake")?;
@@ -149,14 +161,13 @@ impl FillInputs {
                     (Some(file), lines)
                 }
                 None => {
-                    let executables: Vec<PathBuf> = staged
-                        .iter()
+                    let executables: Vec<PathBuf> = installed_programs(ctx.triplet, &staged)
+                        .into_iter()
                         .filter(|p| {
-                            p.parent().is_some_and(|d| {
-                                DEFAULT_PROGRAM_DIRS.iter().any(|x| d == Path::new(x))
-                            }) && crate::toolchain::is_executable(&stage.join(p))
+                            crate::toolchain::is_executable(
+                                &stage.join(staged_prefix(ctx.triplet)).join(p),
+                            )
                         })
-                        .cloned()
                         .collect();
                     (None, bake::default_lines(&executables))
                 }
@@ -172,9 +183,24 @@ impl FillInputs {
             staged,
             bake_tool,
             configs,
-            pc_prefixes,
+            pc_files,
         })
     }
+}
+
+/// The staged files in [`DEFAULT_PROGRAM_DIRS`] under the flavour's
+/// prefix, relative to the prefix (`bin/hello`).
+fn installed_programs(triplet: &str, staged: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
+    let prefix = staged_prefix(triplet);
+    staged
+        .iter()
+        .filter_map(|p| p.strip_prefix(&prefix).ok())
+        .filter(|p| {
+            p.parent()
+                .is_some_and(|d| DEFAULT_PROGRAM_DIRS.iter().any(|x| d == Path::new(x)))
+        })
+        .map(Path::to_path_buf)
+        .collect()
 }
 
 /// Regular files under `stage`, relative to it; a link counts when what it
@@ -265,6 +291,7 @@ pub(super) fn log_installed(ctx: &Context, package: &str, paths: &[PathBuf]) -> 
         argv,
         env,
         cwd: None,
+        stdout: None,
     })
 }
 
@@ -304,8 +331,10 @@ fn program_steps(
         return Err(at(
             None,
             format!(
-                "flavour {} has no program to bake: debian/{}.rumprun lists none and the flavour installs nothing in usr/bin or usr/sbin",
-                list.package, list.package
+                "flavour {} has no program to bake: debian/{}.rumprun lists none and the flavour installs nothing in bin or sbin under its prefix {}",
+                list.package,
+                list.package,
+                flavour_prefix(ctx.triplet).display()
             ),
             format!(
                 "list the programs in debian/{}.rumprun: PROGRAM CONFIG",
@@ -316,7 +345,9 @@ fn program_steps(
     let images = bake::images(&file, &list.lines)?;
     let pkg_dir = PathBuf::from(format!("debian/{}", list.package));
     let env = ctx.flavour_env();
-    let mut steps = Vec::new();
+    let mut steps = vec![Step::CreateDir(PathBuf::from(TRACE_DIR))];
+    let mut programs: Vec<PathBuf> = Vec::new();
+    let mut bakes = 0;
     for image in &images {
         if !inputs.configs.contains(&image.config) {
             return Err(at(
@@ -325,47 +356,41 @@ fn program_steps(
                 format!("use one of: {}", inputs.configs.join(", ")),
             ));
         }
-        if !inputs.staged.contains(&image.program) {
-            let installed: Vec<String> = inputs
-                .staged
-                .iter()
-                .filter(|p| {
-                    p.parent()
-                        .is_some_and(|d| DEFAULT_PROGRAM_DIRS.iter().any(|x| d == Path::new(x)))
-                })
-                .map(|p| p.display().to_string())
-                .collect();
-            return Err(at(
-                image.line,
-                format!(
-                    "{} is not a file of the flavour's staged install ({})",
-                    image.program.display(),
-                    stage_dir().display()
-                ),
-                if installed.is_empty() {
-                    "give the program's path as the flavour installs it".to_string()
-                } else {
-                    format!("the flavour installs: {}", installed.join(", "))
-                },
-            ));
+        let staged = staged_prefix(ctx.triplet).join(&image.program);
+        if !inputs.staged.contains(&staged) {
+            let (message, fix) = not_installed(ctx.triplet, &image.program, &inputs.staged);
+            return Err(at(image.line, message, fix));
         }
         let dest = pkg_dir.join(&image.dest);
         if let Some(parent) = dest.parent() {
             steps.push(Step::CreateDir(parent.to_path_buf()));
         }
+        // The bake's final link adds the C library and the rump kernel
+        // components: -Wl,-t,-t on it (rumprun-bake's own -m hook) traces
+        // what it reads, into a trace file like the compiler wrappers' own.
+        bakes += 1;
+        let trace = bake_trace_file(&list.package, bakes);
+        steps.push(Step::Write {
+            path: trace.clone(),
+            contents: trace_header(&ctx.abs_root, &ctx.abs_root.join(&dest)),
+            executable: false,
+        });
         steps.push(Step::Run(Command {
             argv: vec![
                 inputs.bake_tool.display().to_string(),
+                "-m".into(),
+                "add -Wl,-t,-t".into(),
                 image.config.clone(),
                 dest.display().to_string(),
-                stage_dir().join(&image.program).display().to_string(),
+                stage_dir().join(&staged).display().to_string(),
             ],
             env: env.clone(),
             cwd: None,
+            stdout: Some(trace),
         }));
+        programs.push(staged);
     }
     steps.extend(overrides_steps(&list.package, program_overrides(&images)));
-    let mut programs: Vec<PathBuf> = images.iter().map(|i| i.program.clone()).collect();
     programs.sort();
     programs.dedup();
     let record = baked_record(&list.package);
@@ -382,6 +407,57 @@ fn program_steps(
     });
     steps.push(log_installed(ctx, &list.package, &programs));
     Ok(steps)
+}
+
+/// Why `program` (relative to the flavour's prefix) cannot be baked: it is
+/// not among the `staged` files. The message and fix name what to write:
+/// the prefix-relative path of a program written as a staged path (the
+/// form before dh-rumprun 0.2), or the programs the flavour installs.
+fn not_installed(triplet: &str, program: &Path, staged: &BTreeSet<PathBuf>) -> (String, String) {
+    let prefix = flavour_prefix(triplet);
+    let message = format!(
+        "{} is not a file the flavour installs under its prefix {}",
+        program.display(),
+        prefix.display()
+    );
+    // usr/bin/hello: a path in the staged install, as dh-rumprun 0.1 took.
+    let old_form = program
+        .strip_prefix("usr")
+        .ok()
+        .filter(|rest| staged.contains(&staged_prefix(triplet).join(rest)));
+    if let Some(rest) = old_form {
+        return (
+            format!("{message} (program paths are relative to the prefix since dh-rumprun 0.2)"),
+            format!("write {}", rest.display()),
+        );
+    }
+    let installed = installed_programs(triplet, staged);
+    if !installed.is_empty() {
+        let names: Vec<String> = installed.iter().map(|p| p.display().to_string()).collect();
+        return (
+            message,
+            format!("the flavour installs: {}", names.join(", ")),
+        );
+    }
+    let outside: Vec<String> = staged
+        .iter()
+        .filter(|p| {
+            p.parent()
+                .is_some_and(|d| d.ends_with("bin") || d.ends_with("sbin"))
+                && !p.starts_with(staged_prefix(triplet))
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    let fix = if outside.is_empty() {
+        "give the program's path as the flavour installs it under its prefix, e.g. bin/NAME"
+            .to_string()
+    } else {
+        format!(
+            "the build installed {} outside the prefix: make it honour the prefix (prefix=, PREFIX= or --prefix)",
+            outside.join(", ")
+        )
+    };
+    (message, fix)
 }
 
 /// Fills the flavour packages from the staged install.
@@ -405,10 +481,28 @@ mod tests {
     use super::*;
     use crate::stages::{Stage, test_context};
 
-    fn inputs(file: Option<&str>, text: &str, staged: &[&str]) -> FillInputs {
+    const PREFIX: &str = "usr/x86_64-rumprun-netbsd";
+
+    /// The staged paths of `files`, given relative to the flavour's prefix
+    /// when they do not start with `usr/`.
+    fn staged(files: &[&str]) -> BTreeSet<PathBuf> {
+        files
+            .iter()
+            .map(|f| {
+                if f.starts_with("usr/") {
+                    PathBuf::from(f)
+                } else {
+                    Path::new(PREFIX).join(f)
+                }
+            })
+            .collect()
+    }
+
+    fn inputs(file: Option<&str>, text: &str, files: &[&str]) -> FillInputs {
+        let staged = staged(files);
         let lines = match file {
             Some(f) => bake::parse(Path::new(f), text).expect("valid"),
-            None => bake::default_lines(&staged.iter().map(PathBuf::from).collect::<Vec<_>>()),
+            None => bake::default_lines(&installed_programs("x86_64-rumprun-netbsd", &staged)),
         };
         FillInputs {
             programs: vec![ProgramList {
@@ -416,34 +510,47 @@ mod tests {
                 file: file.map(PathBuf::from),
                 lines,
             }],
-            staged: staged.iter().map(PathBuf::from).collect(),
+            staged,
             bake_tool: PathBuf::from("/usr/bin/rumprun-bake"),
             configs: vec!["hw_generic".into(), "hw_virtio".into(), "xen_pv".into()],
-            pc_prefixes: BTreeMap::new(),
+            pc_files: BTreeMap::new(),
         }
     }
 
     #[test]
-    fn bakes_each_program_for_each_config_and_nothing_else() {
+    fn bakes_each_program_for_each_config_traced_and_nothing_else() {
         let ctx = test_context(Stage::Install, &[], &[]);
-        let staged = ["usr/bin/hello", "usr/share/man/man1/hello.1"];
         let plan = fill_plan(
             &ctx,
             &inputs(
                 Some("debian/hello-rumprun.rumprun"),
-                "usr/bin/hello hw_virtio,xen_pv\n",
-                &staged,
+                "bin/hello hw_virtio,xen_pv\n",
+                &["bin/hello", "share/man/man1/hello.1"],
             ),
         )
         .expect("plan");
         let l: Vec<String> = plan.steps.iter().map(|s| s.to_string()).collect();
         let bakes: Vec<&String> = l.iter().filter(|s| s.contains("rumprun-bake")).collect();
         assert_eq!(bakes.len(), 2, "{l:#?}");
-        assert!(bakes[0].ends_with("/usr/bin/rumprun-bake hw_virtio debian/hello-rumprun/usr/lib/rumprun/hw_virtio/hello debian/.debhelper/rumprun/stage/usr/bin/hello"), "{}", bakes[0]);
+        assert!(bakes[0].ends_with("/usr/bin/rumprun-bake -m 'add -Wl,-t,-t' hw_virtio debian/hello-rumprun/usr/lib/rumprun/hw_virtio/hello debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/bin/hello >> debian/.debhelper/rumprun/trace/bake.hello-rumprun.1"), "{}", bakes[0]);
         assert!(
             bakes[1].contains(" xen_pv debian/hello-rumprun/usr/lib/rumprun/xen_pv/hello "),
             "{}",
             bakes[1]
+        );
+        let header = plan
+            .steps
+            .iter()
+            .find_map(|s| match s {
+                Step::Write { path, contents, .. } if path.ends_with("bake.hello-rumprun.2") => {
+                    Some(contents.clone())
+                }
+                _ => None,
+            })
+            .expect("the second bake's trace header");
+        assert_eq!(
+            header,
+            "# cwd /build/hello\n# output /build/hello/debian/hello-rumprun/usr/lib/rumprun/xen_pv/hello\n"
         );
         assert!(
             !l.iter().any(|s| s.contains("hello.1")),
@@ -453,7 +560,9 @@ mod tests {
             .steps
             .iter()
             .find_map(|s| match s {
-                Step::Write { path, contents, .. } => Some((path.clone(), contents.clone())),
+                Step::Write { path, contents, .. } if path.starts_with("debian/hello-rumprun") => {
+                    Some((path.clone(), contents.clone()))
+                }
                 _ => None,
             })
             .expect("overrides");
@@ -472,27 +581,29 @@ mod tests {
         assert!(overrides.1.lines().all(|l| l.starts_with('#')
             || l.starts_with("statically-linked-binary")
             || l == "unknown-field Static-Built-Using"));
+        assert!(
+            l.contains(&"write debian/.debhelper/rumprun/baked/hello-rumprun (1 line)".to_string()),
+            "{l:#?}"
+        );
         assert_eq!(
             l.last().expect("log"),
-            "dh_assistant log-installed-files -phello-rumprun --on-behalf-of-cmd=dh_rumprun_install debian/.debhelper/rumprun/stage/usr/bin/hello"
+            "dh_assistant log-installed-files -phello-rumprun --on-behalf-of-cmd=dh_rumprun_install debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/bin/hello"
         );
+        assert_eq!(plan.escaping_path(), None);
     }
 
     #[test]
     fn library_flavours_ship_archives_headers_and_pc_files_only() {
-        let staged: BTreeSet<PathBuf> = [
-            "usr/x86_64-rumprun-netbsd/lib/libgreet.a",
-            "usr/x86_64-rumprun-netbsd/lib/libgreet.la",
-            "usr/x86_64-rumprun-netbsd/lib/libgreet.so.1",
-            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc",
-            "usr/x86_64-rumprun-netbsd/include/greet/greet.h",
-            "usr/x86_64-rumprun-netbsd/bin/greet-config",
-            "usr/x86_64-rumprun-netbsd/share/man/man3/greet.3",
+        let staged = staged(&[
+            "lib/libgreet.a",
+            "lib/libgreet.la",
+            "lib/libgreet.so.1",
+            "lib/pkgconfig/greet.pc",
+            "include/greet/greet.h",
+            "bin/greet-config",
+            "share/man/man3/greet.3",
             "usr/lib/libstray.a",
-        ]
-        .iter()
-        .map(PathBuf::from)
-        .collect();
+        ]);
         let files: Vec<String> = library_files("x86_64-rumprun-netbsd", &staged)
             .iter()
             .map(|p| p.display().to_string())
@@ -511,9 +622,11 @@ mod tests {
         let mut inputs = inputs(None, "", &[]);
         inputs.programs.clear();
         inputs.staged = staged;
-        inputs.pc_prefixes.insert(
-            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc".into(),
-            Some("/usr/x86_64-rumprun-netbsd".into()),
+        let pc = PathBuf::from("usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc");
+        inputs.pc_files.insert(
+            pc.clone(),
+            "prefix=/usr/x86_64-rumprun-netbsd\nlibdir=${prefix}/lib\nLibs: -L${libdir} -lgreet\n"
+                .into(),
         );
         let l: Vec<String> = fill_plan(&ctx, &inputs)
             .expect("plan")
@@ -525,31 +638,38 @@ mod tests {
             l[1],
             "cd debian/.debhelper/rumprun/stage && cp -a --parents -t /build/hello/debian/libgreet-rumprun-dev usr/x86_64-rumprun-netbsd/include/greet/greet.h usr/x86_64-rumprun-netbsd/lib/libgreet.a usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc"
         );
-        inputs.pc_prefixes.insert(
-            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc".into(),
-            Some("/usr".into()),
+        // No prefix line, as CMake's configure_file writes them: fine.
+        inputs.pc_files.insert(
+            pc.clone(),
+            "libdir=/usr/x86_64-rumprun-netbsd/lib\nLibs: -L${libdir} -lgreet\n".into(),
         );
-        let e = fill_plan(&ctx, &inputs).expect_err("wrong prefix");
-        assert!(
-            e.to_string().contains(
-                "greet.pc: the pkg-config file says prefix=/usr, not /usr/x86_64-rumprun-netbsd"
-            ),
-            "{e}"
+        fill_plan(&ctx, &inputs).expect("a .pc without prefix=");
+        inputs.pc_files.insert(
+            pc,
+            "prefix=/usr/x86_64-rumprun-netbsd\nincludedir=/usr/include\n".into(),
+        );
+        let e = fill_plan(&ctx, &inputs).expect_err("a host path");
+        assert_eq!(
+            e.to_string().split("; ").next().expect("message"),
+            "debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc:2: includedir gives /usr/include, a host path, not under /usr/x86_64-rumprun-netbsd"
         );
     }
 
     #[test]
-    fn default_bakes_the_installed_programs_for_hw_virtio() {
+    fn default_bakes_the_programs_under_the_prefix_for_hw_virtio() {
         let ctx = test_context(Stage::Install, &[], &[]);
-        let plan = fill_plan(&ctx, &inputs(None, "", &["usr/bin/a", "usr/sbin/b"])).expect("plan");
+        let files = ["bin/a", "sbin/b", "libexec/c", "usr/bin/outside"];
+        let plan = fill_plan(&ctx, &inputs(None, "", &files)).expect("plan");
         let bakes: Vec<String> = plan
             .steps
             .iter()
             .map(|s| s.to_string())
             .filter(|s| s.contains("rumprun-bake"))
             .collect();
-        assert_eq!(bakes.len(), 2);
-        assert!(bakes[1].contains(" hw_virtio debian/hello-rumprun/usr/lib/rumprun/hw_virtio/b "));
+        assert_eq!(bakes.len(), 2, "{bakes:#?}");
+        assert!(bakes[1].contains(
+            " hw_virtio debian/hello-rumprun/usr/lib/rumprun/hw_virtio/b debian/.debhelper/rumprun/stage/usr/x86_64-rumprun-netbsd/sbin/b "
+        ));
         let e = fill_plan(&ctx, &inputs(None, "", &[])).expect_err("nothing to bake");
         assert!(
             e.to_string()
@@ -559,26 +679,45 @@ mod tests {
     }
 
     #[test]
-    fn unknown_configs_and_programs_name_their_line() {
+    fn unknown_configs_and_programs_name_their_line_and_the_path_to_write() {
         let ctx = test_context(Stage::Install, &[], &[]);
         let f = Some("debian/hello-rumprun.rumprun");
         let e = fill_plan(
             &ctx,
-            &inputs(f, "# c\nusr/bin/hello hw_virtoi\n", &["usr/bin/hello"]),
+            &inputs(f, "# c\nbin/hello hw_virtoi\n", &["bin/hello"]),
         )
         .expect_err("typo");
         assert_eq!(
             e.to_string(),
             "debian/hello-rumprun.rumprun:2: rumprun-bake has no config \"hw_virtoi\"; use one of: hw_generic, hw_virtio, xen_pv"
         );
-        let e = fill_plan(
-            &ctx,
-            &inputs(f, "usr/bin/hola hw_virtio\n", &["usr/bin/hello"]),
-        )
-        .expect_err("not installed");
+        let e = fill_plan(&ctx, &inputs(f, "bin/hola hw_virtio\n", &["bin/hello"]))
+            .expect_err("not installed");
         assert_eq!(
             e.to_string(),
-            "debian/hello-rumprun.rumprun:1: usr/bin/hola is not a file of the flavour's staged install (debian/.debhelper/rumprun/stage); the flavour installs: usr/bin/hello"
+            "debian/hello-rumprun.rumprun:1: bin/hola is not a file the flavour installs under its prefix /usr/x86_64-rumprun-netbsd; the flavour installs: bin/hello"
+        );
+        // A .rumprun file of dh-rumprun 0.1: a path in the staged install.
+        let e = fill_plan(
+            &ctx,
+            &inputs(f, "\nusr/bin/hello hw_virtio\n", &["bin/hello"]),
+        )
+        .expect_err("old form");
+        assert_eq!(
+            e.to_string(),
+            "debian/hello-rumprun.rumprun:2: usr/bin/hello is not a file the flavour installs under its prefix /usr/x86_64-rumprun-netbsd (program paths are relative to the prefix since dh-rumprun 0.2); write bin/hello"
+        );
+        // A Makefile that ignores the prefix.
+        let e = fill_plan(
+            &ctx,
+            &inputs(f, "bin/hello hw_virtio\n", &["usr/bin/hello"]),
+        )
+        .expect_err("outside the prefix");
+        assert!(
+            e.to_string().ends_with(
+                "; the build installed usr/bin/hello outside the prefix: make it honour the prefix (prefix=, PREFIX= or --prefix)"
+            ),
+            "{e}"
         );
     }
 }

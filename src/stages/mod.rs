@@ -79,9 +79,16 @@ impl Stage {
     pub fn plan(self, ctx: &Context) -> Result<Plan, InputError> {
         match self {
             Stage::Configure => configure::plan(ctx, &configure::Inputs::read(ctx)?),
-            Stage::Build => build::plan(ctx, &ctx.read_layout()?),
+            Stage::Build => {
+                let layout = ctx.read_layout()?;
+                build::plan(ctx, &layout, &build::makefile_directories(ctx, &layout))
+            }
             Stage::Test => Ok(test::plan(ctx)),
-            Stage::Install => Ok(install::stage_plan(ctx, &ctx.read_layout()?)),
+            Stage::Install => {
+                let layout = ctx.read_layout()?;
+                let directories = build::makefile_directories(ctx, &layout);
+                Ok(install::stage_plan(ctx, &layout, &directories))
+            }
             Stage::Substvars => substvars::plan(ctx, &substvars::Inputs::read(ctx)?),
             Stage::Clean => Ok(clean::plan(ctx)),
         }
@@ -176,6 +183,7 @@ impl Context {
             argv,
             env: self.build_system_env(layout),
             cwd: None,
+            stdout: None,
         }
     }
 

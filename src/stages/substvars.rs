@@ -9,7 +9,7 @@ use crate::built_using::{
 };
 use crate::flavour::FlavourKind;
 use crate::layout::stage_dir;
-use crate::link_trace::{LinkTrace, TRACE_DIR};
+use crate::link_trace::{LinkTrace, TRACE_DIR, is_toolchain_temporary, temporary_dirs};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Plan, Step};
@@ -26,10 +26,15 @@ pub const MANUAL: Manual = Manual {
         \"Static-Built-Using: ${rumprun:Static-Built-Using}\" never refers to an undefined \
         variable.\n\n\
         Static-Built-Using lists, as \"src (= version)\", sorted, the source packages of what the \
-        linker took into each program the flavour baked: the archives it took members from and \
-        the objects it read, as the linker traces of the flavour build record them (the flavour's \
-        compiler wrappers link with ld -t -t). Files of the source package itself and the \
-        compiler's own runtime (libgcc, crtbegin.o) are left out. The files are mapped to their \
+        linker took into each image the flavour baked: the archives it took members from and \
+        the objects it read, as the linker traces record them, of the program's own link (the \
+        flavour's compiler wrappers link with ld -t -t) and of the bake's final link, which adds \
+        the C library and the rump kernel components from the toolchain (dh_rumprun_install \
+        bakes with rumprun-bake -m 'add -Wl,-t,-t'). Files of the source package itself, the \
+        compiler's own runtime (libgcc, crtbegin.o) and the toolchain's temporaries (an object \
+        of the compiler driver or of rumprun-bake in $TMPDIR, /tmp or /var/tmp that is gone \
+        again: made from the package's own code, such as /tmp/ccAbC123.o of a file compiled and \
+        linked in one call) are left out. The files are mapped to their \
         packages with one dpkg-query --search (each path, its real path and its merged-/usr \
         twin), the packages to their sources with one dpkg-query -W, as ${source:Package} and \
         ${source:Version} (a binNMU's version is its source's). Built-Using is the subset \
@@ -112,8 +117,9 @@ impl Inputs {
         let traces = read_traces(&ctx.root.join(TRACE_DIR));
         let gcc = ctx.require_tool(&format!("{}-gcc", ctx.triplet))?;
         let runtime = compiler_runtime_dir(&gcc);
+        let temporaries = temporary_dirs(&ctx.env);
         for (package, programs) in baked {
-            let mut linked = BTreeSet::new();
+            let mut read = BTreeSet::new();
             for program in &programs {
                 let staged = ctx.root.join(stage_dir()).join(program);
                 let bytes = std::fs::read(&staged).map_err(|e| {
@@ -123,28 +129,49 @@ impl Inputs {
                         "run dh_rumprun_install again",
                     )
                 })?;
-                let mut found = false;
-                for t in &traces {
-                    if std::fs::read(&t.output).is_ok_and(|b| b == bytes) {
-                        found = true;
-                        linked.extend(
-                            t.archives
-                                .iter()
-                                .chain(&t.objects)
-                                .filter(|p| !p.starts_with(&ctx.abs_root))
-                                .filter(|p| runtime.as_ref().is_none_or(|r| !p.starts_with(r)))
-                                .cloned(),
-                        );
-                    }
-                }
-                if !found {
+                let links: Vec<&LinkTrace> = traces
+                    .iter()
+                    .filter(|t| std::fs::read(&t.output).is_ok_and(|b| b == bytes))
+                    .collect();
+                if links.is_empty() {
                     return Err(InputError::about(
                         &stage_dir().join(program),
                         "no linker trace of the flavour build made this program",
                         "link it with the flavour's compiler (CC, CXX or the build system's own), not with a tool given by absolute path",
                     ));
                 }
+                read.extend(
+                    links
+                        .iter()
+                        .flat_map(|t| t.archives.iter().chain(&t.objects)),
+                );
             }
+            // The bakes' own links, which add the C library and the rump
+            // kernel components: their outputs are the package's images.
+            let images = ctx.abs_root.join(format!("debian/{package}"));
+            let bakes: Vec<&LinkTrace> = traces
+                .iter()
+                .filter(|t| t.output.starts_with(&images))
+                .collect();
+            if bakes.is_empty() {
+                return Err(InputError::about(
+                    Path::new(TRACE_DIR),
+                    format!("no trace of a bake of {package}"),
+                    "run dh_rumprun_install again (it bakes with rumprun-bake -m 'add -Wl,-t,-t')",
+                ));
+            }
+            read.extend(
+                bakes
+                    .iter()
+                    .flat_map(|t| t.archives.iter().chain(&t.objects)),
+            );
+            let linked: BTreeSet<PathBuf> = read
+                .into_iter()
+                .filter(|p| !p.starts_with(&ctx.abs_root))
+                .filter(|p| runtime.as_ref().is_none_or(|r| !p.starts_with(r)))
+                .filter(|p| !is_toolchain_temporary(p, &temporaries, Path::exists))
+                .cloned()
+                .collect();
             let sources = sources_of(&linked)?;
             inputs.values.insert(package, sources);
         }

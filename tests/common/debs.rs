@@ -190,5 +190,9 @@ pub const GREET: Case = Case {
             "zlib: pkg-config=no, link=no",
         ],
     }],
-    linked: &["libgreet-rumprun-dev", "musl-dev"],
+    linked: &[
+        "libgreet-rumprun-dev",
+        "musl-dev",
+        "rumprun-standin-toolchain",
+    ],
 };

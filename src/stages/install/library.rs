@@ -4,8 +4,9 @@
 
 use super::{Context, FillInputs, log_installed, overrides_steps};
 use crate::flavour::Flavour;
-use crate::layout::stage_dir;
+use crate::layout::{flavour_prefix, stage_dir};
 use crate::location::InputError;
+use crate::pkg_config::check_flavour_pc;
 use crate::plan::{Command, Step};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -68,23 +69,12 @@ pub(super) fn library_steps(
                 "library flavour {} has no static archive: the staged install has nothing in usr/{}/lib/*.a",
                 flavour.package, ctx.triplet
             ),
-            "check that the build makes a static library (the flavour configures with --prefix=/usr/TRIPLET and static libraries enabled)",
+            "check that the build makes a static library and installs it under the flavour's prefix (the flavour configures with --prefix=/usr/TRIPLET, or prefix= and PREFIX= for a plain Makefile, and static libraries enabled)",
         ));
     }
-    let want = format!("/usr/{}", ctx.triplet);
-    for (pc, prefix) in &inputs.pc_prefixes {
-        if prefix.as_deref() != Some(want.as_str()) {
-            return Err(InputError::about(
-                &stage_dir().join(pc),
-                format!(
-                    "the pkg-config file says prefix={}, not {want}",
-                    prefix.as_deref().unwrap_or("(none)")
-                ),
-                format!(
-                    "configure the flavour with prefix {want} (do not override --prefix in override_dh_rumprun_configure)"
-                ),
-            ));
-        }
+    let prefix = flavour_prefix(ctx.triplet);
+    for (pc, text) in &inputs.pc_files {
+        check_flavour_pc(&stage_dir().join(pc), pc, text, &prefix, &ctx.abs_root)?;
     }
     let pkg_dir = ctx.abs_root.join(format!("debian/{}", flavour.package));
     let mut argv: Vec<String> = ["cp", "-a", "--parents", "-t"]
@@ -99,6 +89,7 @@ pub(super) fn library_steps(
             argv,
             env: Vec::new(),
             cwd: Some(stage_dir()),
+            stdout: None,
         }),
     ];
     steps.extend(overrides_steps(

@@ -1,0 +1,654 @@
+//! The real-sources tier: Debian 12 source packages, pinned in
+//! `fixtures/real-sources/NAME/case`, each given its flavours with
+//! `dh_rumprun add-flavour` alone (plus the extra lines its case names,
+//! each with the reason), built with `dpkg-buildpackage`, and checked from
+//! the data (see `fixtures/real-sources/README.md`):
+//!
+//! - a build with the `pkg.SRC.norumprun` profile and a full build give
+//!   byte-identical native .debs;
+//! - each flavour .deb holds exactly the files its case lists;
+//! - `Static-Built-Using` names exactly the sources of the binary packages
+//!   its case lists (what the program's link and the bake read);
+//! - each image runs (the stand-in's images are host programs) on a real
+//!   input and prints what its case says;
+//! - each library flavour, installed, links into its case's small C program
+//!   through `TRIPLET-pkg-config --static`, which is baked and run;
+//! - library flavours stay installed for the cases that need them (chains),
+//!   and are removed at the end.
+//!
+//! `./run-tests` downloads the sources (`apt-get source`) and installs their
+//! build-dependencies first; the test is `#[ignore]`d otherwise.
+
+mod common;
+
+use common::debs::{deb_field, deb_files, tail};
+use common::{TempTree, fixture_dir, repo_root, run_ok};
+use deb822_lossless::Deb822;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+const TRIPLET: &str = "x86_64-rumprun-netbsd";
+
+/// One stanza of a case file: field name to value (continuation lines
+/// joined with `\n`, a line `.` standing for an empty line).
+type Stanza = BTreeMap<String, String>;
+
+/// A program image to run.
+#[derive(Debug)]
+struct Run {
+    /// The image's path in the flavour package.
+    image: String,
+    /// Its arguments (`{case}` is the case's directory).
+    args: Vec<String>,
+    /// What goes to its standard input.
+    stdin: String,
+    /// Lines its standard output must contain.
+    prints: Vec<String>,
+}
+
+/// What one flavour package must be.
+#[derive(Debug)]
+struct Flavour {
+    /// The package.
+    package: String,
+    /// Its exact files (no directories).
+    files: Vec<String>,
+    /// The installed binary packages whose sources Static-Built-Using must
+    /// name, and nothing else.
+    linked_from: Vec<String>,
+    /// For a library: the pkg-config modules its test program uses.
+    pkg_config: Vec<String>,
+    /// For a library: its test program (a file of the case directory).
+    test_program: Option<String>,
+    /// For a library: what the baked test program prints.
+    test_prints: Vec<String>,
+}
+
+/// One source package of the tier.
+#[derive(Debug)]
+struct Case {
+    /// The case's directory name.
+    name: String,
+    /// Its directory.
+    dir: PathBuf,
+    /// The source package and version.
+    source: String,
+    version: String,
+    /// The debhelper build system the case stands for.
+    build_system: String,
+    /// One `dh_rumprun add-flavour` command line per flavour.
+    add_flavour: Vec<Vec<String>>,
+    /// Cases whose library flavours must be installed first.
+    needs: Vec<String>,
+    /// DEB_BUILD_OPTIONS for both builds.
+    build_options: String,
+    /// Lines appended to debian/rules, with the comments that say why.
+    rules_append: Option<String>,
+    /// The flavour packages.
+    flavours: Vec<Flavour>,
+    /// The images to run.
+    runs: Vec<Run>,
+}
+
+fn words(s: Option<&String>) -> Vec<String> {
+    s.map(|v| v.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+fn lines(s: Option<&String>) -> Vec<String> {
+    s.map(|v| {
+        v.lines()
+            .map(|l| if l.trim() == "." { "" } else { l }.to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// The text of a multi-line field, `.` lines made empty.
+fn text(s: Option<&String>) -> String {
+    s.map(|v| {
+        v.lines()
+            .map(|l| if l.trim() == "." { "" } else { l })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    })
+    .unwrap_or_default()
+}
+
+impl Case {
+    fn read(dir: &Path) -> Case {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = dir.join("case");
+        let raw = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let parsed = Deb822::parse(&raw);
+        assert!(
+            parsed.positioned_errors().is_empty(),
+            "{}: {:?}",
+            path.display(),
+            parsed.positioned_errors()
+        );
+        let stanzas: Vec<Stanza> = parsed
+            .tree()
+            .paragraphs()
+            .map(|p| {
+                p.entries()
+                    .filter_map(|e| Some((e.key()?, e.value())))
+                    .collect()
+            })
+            .filter(|s: &Stanza| !s.is_empty())
+            .collect();
+        let head = &stanzas[0];
+        let get = |k: &str| {
+            head.get(k)
+                .cloned()
+                .unwrap_or_else(|| panic!("{}: no {k} field", path.display()))
+        };
+        let mut case = Case {
+            name,
+            dir: dir.to_path_buf(),
+            source: get("Source"),
+            version: get("Version"),
+            build_system: get("Build-System"),
+            add_flavour: lines(head.get("Add-Flavour"))
+                .iter()
+                .map(|l| l.split_whitespace().map(str::to_string).collect())
+                .collect(),
+            needs: words(head.get("Needs")),
+            build_options: head.get("Build-Options").cloned().unwrap_or_default(),
+            rules_append: head.get("Rules-Append").map(|v| text(Some(v))),
+            flavours: Vec::new(),
+            runs: Vec::new(),
+        };
+        for s in &stanzas[1..] {
+            if let Some(package) = s.get("Flavour") {
+                case.flavours.push(Flavour {
+                    package: package.clone(),
+                    files: lines(s.get("Files")),
+                    linked_from: words(s.get("Static-Built-Using-From")),
+                    pkg_config: words(s.get("Pkg-Config")),
+                    test_program: s.get("Test-Program").cloned(),
+                    test_prints: lines(s.get("Test-Prints")),
+                });
+            } else if let Some(image) = s.get("Run") {
+                case.runs.push(Run {
+                    image: image.clone(),
+                    args: words(s.get("Args")),
+                    stdin: s.get("Stdin").map(|v| text(Some(v))).unwrap_or_default(),
+                    prints: lines(s.get("Prints")),
+                });
+            } else {
+                panic!("{}: a stanza with neither Flavour nor Run", path.display());
+            }
+        }
+        case
+    }
+
+    /// The `.dsc` that `./run-tests` downloaded.
+    fn dsc(&self) -> PathBuf {
+        let version = self
+            .version
+            .split_once(':')
+            .map_or(&*self.version, |(_, v)| v);
+        repo_root().join(format!(
+            "target/debian-sources/{}_{version}.dsc",
+            self.source
+        ))
+    }
+}
+
+/// Every case, ordered so that each comes after the cases it needs.
+fn cases_in_order() -> Vec<Case> {
+    let root = fixture_dir("real-sources");
+    let mut all: Vec<Case> = fs::read_dir(&root)
+        .expect("fixtures/real-sources")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("case").is_file())
+        .map(|p| Case::read(&p))
+        .collect();
+    all.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut ordered: Vec<Case> = Vec::new();
+    while !all.is_empty() {
+        let done: BTreeSet<String> = ordered.iter().map(|c| c.name.clone()).collect();
+        let ready = all
+            .iter()
+            .position(|c| c.needs.iter().all(|n| done.contains(n)))
+            .unwrap_or_else(|| {
+                panic!(
+                    "fixtures/real-sources: unknown or circular Needs among {:?}",
+                    all.iter().map(|c| &c.name).collect::<Vec<_>>()
+                )
+            });
+        ordered.push(all.remove(ready));
+    }
+    ordered
+}
+
+/// `src (= version), ...` of installed binary packages, sorted by source.
+fn sources_of(packages: &[String]) -> String {
+    if packages.is_empty() {
+        return String::new();
+    }
+    let out = run_ok(
+        Command::new("dpkg-query")
+            .args(["-W", "-f", "${source:Package} (= ${source:Version})\n"])
+            .args(packages),
+    );
+    let mut sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources.join(", ")
+}
+
+/// Runs a command in `dir`, with the environment of a package build
+/// (LC_ALL, no inherited debhelper or dpkg variables) plus `env`; the
+/// output on failure.
+fn run_in(dir: &Path, argv: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
+    let mut cmd = Command::new(argv[0]);
+    cmd.args(&argv[1..])
+        .current_dir(dir)
+        .env("LC_ALL", "C.UTF-8");
+    for var in [
+        "DEB_BUILD_PROFILES",
+        "DEB_BUILD_OPTIONS",
+        "DH_VERBOSE",
+        "RUMPRUN_TOOLCHAIN",
+        "MAKEFLAGS",
+        "MAKELEVEL",
+        "MFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().map_err(|e| format!("running {argv:?}: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!(
+            "{argv:?} in {} failed ({}):\n{}",
+            dir.display(),
+            out.status,
+            tail(&text, 40)
+        ))
+    }
+}
+
+/// Builds the tree `dir` with dpkg-buildpackage and `env`, then moves the
+/// .debs it wrote beside the tree into `into`: package name to .deb.
+fn build(
+    dir: &Path,
+    into: &Path,
+    env: &[(&str, &str)],
+) -> Result<BTreeMap<String, PathBuf>, String> {
+    run_in(dir, &["dpkg-buildpackage", "-b", "-uc", "-us"], env)?;
+    fs::create_dir_all(into).map_err(|e| e.to_string())?;
+    let parent = dir.parent().expect("parent");
+    let mut debs = BTreeMap::new();
+    for entry in fs::read_dir(parent).expect("ls").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.path().is_file() {
+            continue;
+        }
+        let to = into.join(&name);
+        fs::rename(entry.path(), &to).map_err(|e| e.to_string())?;
+        if let Some(pkg) = name.strip_suffix(".deb").and_then(|n| n.split('_').next()) {
+            debs.insert(pkg.to_string(), to);
+        }
+    }
+    Ok(debs)
+}
+
+/// The tier's work on one case; `Err` says what failed.
+fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf>, String> {
+    let dsc = case.dsc();
+    if !dsc.is_file() {
+        return Err(format!(
+            "{} is missing: ./run-tests downloads it",
+            dsc.display()
+        ));
+    }
+    let dir = scratch.join(&case.source);
+    run_in(
+        scratch,
+        &[
+            "dpkg-source",
+            "--no-check",
+            "-x",
+            &dsc.display().to_string(),
+            &dir.display().to_string(),
+        ],
+        &[],
+    )?;
+    let which = run_in(&dir, &["dh_assistant", "which-build-system"], &[])?;
+    let which: serde_json::Value =
+        serde_json::from_str(&which).map_err(|e| format!("dh_assistant: {e}: {which}"))?;
+    if which["build-system"] != case.build_system.as_str() {
+        return Err(format!(
+            "debhelper's build system is {}, the case says {}",
+            which["build-system"], case.build_system
+        ));
+    }
+    for args in &case.add_flavour {
+        let mut argv = vec![env!("CARGO_BIN_EXE_dh_rumprun"), "add-flavour"];
+        argv.extend(args.iter().map(String::as_str));
+        let said = run_in(&dir, &argv, &[])?;
+        eprintln!(
+            "{}: add-flavour {}:\n{}",
+            case.name,
+            args.join(" "),
+            said.trim_end()
+        );
+    }
+    if let Some(extra) = &case.rules_append {
+        let rules = dir.join("debian/rules");
+        let mut text = fs::read_to_string(&rules).map_err(|e| e.to_string())?;
+        text.push('\n');
+        text.push_str(extra);
+        fs::write(&rules, text).map_err(|e| e.to_string())?;
+    }
+    let options = format!("{} parallel={parallel}", case.build_options);
+    let profile = format!("pkg.{}.norumprun", case.source);
+    let start = Instant::now();
+    let native = build(
+        &dir,
+        &scratch.join("norumprun"),
+        &[
+            ("DEB_BUILD_OPTIONS", &options),
+            ("DEB_BUILD_PROFILES", &profile),
+        ],
+    )?;
+    let native_secs = start.elapsed().as_secs_f64();
+    run_in(&dir, &["debian/rules", "clean"], &[])?;
+    let start = Instant::now();
+    let full = build(
+        &dir,
+        &scratch.join("full"),
+        &[("DEB_BUILD_OPTIONS", &options)],
+    )?;
+    let full_secs = start.elapsed().as_secs_f64();
+    eprintln!(
+        "{}: build without the flavours {native_secs:.1} s, with them {full_secs:.1} s",
+        case.name
+    );
+    let mut problems = Vec::new();
+    if native.keys().any(|k| k.contains("rumprun")) {
+        problems.push(format!("the norumprun profile built {:?}", native.keys()));
+    }
+    for (pkg, deb) in &native {
+        match full.get(pkg) {
+            Some(other) if fs::read(deb).ok() == fs::read(other).ok() => {}
+            Some(_) => problems.push(format!("{pkg}: the native .deb differs with the flavours")),
+            None => problems.push(format!("{pkg}: not built with the flavours")),
+        }
+    }
+    let mut installed = Vec::new();
+    for f in &case.flavours {
+        let Some(deb) = full.get(&f.package) else {
+            problems.push(format!(
+                "{}: not built (built: {:?})",
+                f.package,
+                full.keys()
+            ));
+            continue;
+        };
+        let mut files = deb_files(deb);
+        files.sort();
+        let mut want = f.files.clone();
+        want.sort();
+        if files != want {
+            problems.push(format!(
+                "{}: files\n  got:  {files:?}\n  want: {want:?}",
+                f.package
+            ));
+        }
+        let sbu = deb_field(deb, "Static-Built-Using");
+        let want_sbu = sources_of(&f.linked_from);
+        if sbu != want_sbu {
+            problems.push(format!(
+                "{}: Static-Built-Using is \"{sbu}\", want \"{want_sbu}\"",
+                f.package
+            ));
+        }
+        if f.test_program.is_some() {
+            installed.push(deb.clone());
+        }
+    }
+    let x = scratch.join("x");
+    for r in &case.runs {
+        let Some(f) = case.flavours.iter().find(|f| f.files.contains(&r.image)) else {
+            problems.push(format!("{}: no flavour lists it", r.image));
+            continue;
+        };
+        let Some(deb) = full.get(&f.package) else {
+            continue;
+        };
+        let into = x.join(&f.package);
+        if !into.is_dir() {
+            fs::create_dir_all(&into).map_err(|e| e.to_string())?;
+            run_in(
+                scratch,
+                &[
+                    "dpkg-deb",
+                    "-x",
+                    &deb.display().to_string(),
+                    &into.display().to_string(),
+                ],
+                &[],
+            )?;
+        }
+        let args: Vec<String> = r
+            .args
+            .iter()
+            .map(|a| a.replace("{case}", &case.dir.display().to_string()))
+            .collect();
+        match run_image(&into.join(&r.image), &args, &r.stdin) {
+            Ok(out) => {
+                for want in &r.prints {
+                    if !out.contains(want.as_str()) {
+                        problems.push(format!(
+                            "{} {args:?} should print {want:?}, printed:\n{}",
+                            r.image,
+                            tail(&out, 20)
+                        ));
+                    }
+                }
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    if !installed.is_empty() {
+        let mut argv = vec!["dpkg", "-i"];
+        let paths: Vec<String> = installed.iter().map(|p| p.display().to_string()).collect();
+        argv.extend(paths.iter().map(String::as_str));
+        run_in(scratch, &argv, &[])?;
+    }
+    for f in case.flavours.iter().filter(|f| f.test_program.is_some()) {
+        link_test(case, f, scratch)?;
+    }
+    Ok(installed)
+}
+
+/// Runs an image with `args` and `stdin`: its standard output, or why it
+/// failed.
+fn run_image(image: &Path, args: &[String], stdin: &str) -> Result<String, String> {
+    use std::io::Write;
+    let mut child = Command::new(image)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("running {}: {e}", image.display()))?;
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.as_bytes());
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("running {}: {e}", image.display()))?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(format!(
+            "{} {args:?} exited {}:\n{}{}",
+            image.display(),
+            out.status,
+            tail(&stdout, 10),
+            tail(&String::from_utf8_lossy(&out.stderr), 10)
+        ));
+    }
+    Ok(stdout)
+}
+
+/// Links the library flavour's test program through the flavour's
+/// `TRIPLET-pkg-config` (the wrapper dh_rumprun_configure writes, which
+/// answers `--static` from `/usr/TRIPLET`'s .pc files only), bakes it and
+/// runs it.
+fn link_test(case: &Case, f: &Flavour, scratch: &Path) -> Result<(), String> {
+    let program = f.test_program.as_deref().expect("a test program");
+    let bin = scratch.join("link-test-bin");
+    fs::create_dir_all(&bin).map_err(|e| e.to_string())?;
+    let wrapper = bin.join(format!("{TRIPLET}-pkg-config"));
+    fs::write(
+        &wrapper,
+        dh_rumprun::cross_files::pkg_config_wrapper(TRIPLET),
+    )
+    .map_err(|e| e.to_string())?;
+    run_in(
+        scratch,
+        &["chmod", "+x", &wrapper.display().to_string()],
+        &[],
+    )?;
+    let mut pc_args = vec![
+        wrapper.display().to_string(),
+        "--cflags".into(),
+        "--libs".into(),
+    ];
+    pc_args.extend(f.pkg_config.iter().cloned());
+    let pc_argv: Vec<&str> = pc_args.iter().map(String::as_str).collect();
+    let flags = run_in(scratch, &pc_argv, &[])?;
+    let exe = scratch.join(format!("{}-test", f.package));
+    let mut argv = vec![
+        format!("{TRIPLET}-gcc"),
+        "-o".into(),
+        exe.display().to_string(),
+        case.dir.join(program).display().to_string(),
+    ];
+    argv.extend(flags.split_whitespace().map(str::to_string));
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    run_in(scratch, &argv, &[]).map_err(|e| {
+        format!(
+            "{}: linking {program} through {TRIPLET}-pkg-config --static {}: {e}",
+            f.package,
+            f.pkg_config.join(" ")
+        )
+    })?;
+    let image = scratch.join(format!("{}-test.img", f.package));
+    run_in(
+        scratch,
+        &[
+            "rumprun-bake",
+            "hw_virtio",
+            &image.display().to_string(),
+            &exe.display().to_string(),
+        ],
+        &[("RUMPRUN_WARNING_STFU", "please")],
+    )?;
+    let out = run_image(&image, &[], "")?;
+    for want in &f.test_prints {
+        if !out.contains(want.as_str()) {
+            return Err(format!(
+                "{}: the baked {program} should print {want:?}, printed:\n{out}",
+                f.package
+            ));
+        }
+    }
+    eprintln!(
+        "{}: {program} linked with {TRIPLET}-pkg-config --static {}, baked, ran",
+        f.package,
+        f.pkg_config.join(" ")
+    );
+    Ok(())
+}
+
+/// Removes the library flavours the tier installed.
+fn purge_flavours(cases: &[Case]) {
+    let packages: Vec<&str> = cases
+        .iter()
+        .flat_map(|c| &c.flavours)
+        .filter(|f| f.test_program.is_some())
+        .map(|f| f.package.as_str())
+        .collect();
+    if !packages.is_empty() {
+        let _ = Command::new("dpkg").arg("--purge").args(&packages).output();
+    }
+}
+
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain, the Debian sources and their build-dependencies, and installs packages; run ./run-tests"]
+fn real_debian_sources_build_their_flavours() {
+    let cases = cases_in_order();
+    assert!(cases.len() >= 15, "{} cases", cases.len());
+    let only: Option<BTreeSet<String>> = std::env::var("DH_RUMPRUN_REAL_SOURCES")
+        .ok()
+        .map(|v| v.split_whitespace().map(str::to_string).collect());
+    purge_flavours(&cases);
+    let parallel = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .to_string();
+    let mut failed: BTreeMap<String, String> = BTreeMap::new();
+    let mut times = Vec::new();
+    for case in &cases {
+        if only.as_ref().is_some_and(|o| !o.contains(&case.name)) {
+            continue;
+        }
+        if let Some(dep) = case.needs.iter().find(|n| failed.contains_key(*n)) {
+            failed.insert(case.name.clone(), format!("needs {dep}, which failed"));
+            continue;
+        }
+        let tmp = TempTree::new(&format!("real-{}", case.name));
+        let start = Instant::now();
+        let result = check_case(case, tmp.path(), &parallel);
+        let secs = start.elapsed().as_secs_f64();
+        times.push(format!(
+            "{:<12} {:>6.1} s  {}",
+            case.name,
+            secs,
+            if result.is_ok() { "ok" } else { "FAILED" }
+        ));
+        eprintln!("{}: {:.1} s", case.name, secs);
+        if let Err(e) = result {
+            failed.insert(case.name.clone(), e);
+        }
+    }
+    purge_flavours(&cases);
+    eprintln!("real-sources tier, time per source:\n{}", times.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{}",
+        failed
+            .iter()
+            .map(|(k, v)| format!("== {k}\n{v}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
