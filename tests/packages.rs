@@ -363,6 +363,51 @@ const HELLO: Case = Case {
     }],
 };
 
+const COUNT: Case = Case {
+    source: "libcount",
+    // libcount.a is the package's own file: only the bake's C library and
+    // components count.
+    linked: &["musl-dev", "rumprun-standin-toolchain"],
+    native: &["libcount-dev", "count"],
+    flavour: "count-rumprun",
+    images: &[Image {
+        path: "usr/lib/rumprun/hw_virtio/count",
+        args: &["one two", "three"],
+        prints: &["count: 3 words (libcount 1.0)"],
+    }],
+};
+
+/// One source, a plain Makefile (`PREFIX ?= /usr/local`), with a library
+/// flavour and a program flavour, the program compiled and linked in one
+/// call, the .pc written without a prefix line, and no
+/// debian/count-rumprun.rumprun: the flavour installs under its prefix
+/// (given to make as PREFIX and the directories the Makefile assigns), the
+/// library flavour ships from there, the program under it is baked, and
+/// the compiler's temporary object of main.c is the package's own code.
+#[test]
+#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+fn plain_makefile_library_and_program_flavours_from_one_source() {
+    let (work, debs) = build_and_check(&COUNT, &fixture_dir("packages/libcount"), true);
+    let lib = &debs["libcount-rumprun-dev"];
+    assert_eq!(
+        shipped_files(lib),
+        [
+            "usr/x86_64-rumprun-netbsd/include/count.h",
+            "usr/x86_64-rumprun-netbsd/lib/libcount.a",
+            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/count.pc",
+        ]
+    );
+    assert_eq!(deb_field(lib, "Static-Built-Using"), "");
+    assert_lintian_clean(lib);
+    let x = extract(lib, &work.tmp.path().join("x-lib"));
+    let pc = fs::read_to_string(x.join("usr/x86_64-rumprun-netbsd/lib/pkgconfig/count.pc"))
+        .expect("count.pc");
+    assert!(
+        pc.starts_with("libdir=/usr/x86_64-rumprun-netbsd/lib\n") && !pc.contains("prefix="),
+        "{pc}"
+    );
+}
+
 #[test]
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
 fn autotools_fixture_builds_its_flavour() {
