@@ -8,7 +8,8 @@
 //! stanza, `debian/rules` (read with a real Makefile parser) gains an
 //! `override_dh_rumprun_configure` carrying the native configure arguments
 //! without their shared-library switches, and program flavours get
-//! `debian/FLAVOUR.rumprun`. Build-Depends also gains the library flavour
+//! `debian/FLAVOUR.rumprun` when there is something to choose (the native
+//! package's `.install` names its programs, or `--bake` other configs). Build-Depends also gains the library flavour
 //! of each `-dev` build-dependency whose flavour is installed
 //! (`libfoo-dev` → `libfoo-rumprun-dev`): the flavour build links against
 //! it. What is there already is left alone, so a second run changes
@@ -303,10 +304,10 @@ fn read_rules(text: &str) -> Result<Rules, Refusal> {
 }
 
 /// The native package's programs, relative to the flavour's prefix
-/// (`bin/NAME`), from its `.install` file (`usr/bin/*`, `usr/sbin/*`
-/// entries), else `bin/NATIVE`.
-fn guess_programs(native: &str, install: Option<&str>) -> Vec<String> {
-    let mut found: Vec<String> = install
+/// (`bin/NAME`), from its `.install` file (its `usr/bin/*` and `usr/sbin/*`
+/// entries without wildcards); none without one.
+fn programs_from_install(install: Option<&str>) -> Vec<String> {
+    install
         .unwrap_or("")
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -316,11 +317,7 @@ fn guess_programs(native: &str, install: Option<&str>) -> Vec<String> {
             (p.starts_with("bin/") || p.starts_with("sbin/")) && !p.contains(['*', '?', '['])
         })
         .map(str::to_string)
-        .collect();
-    if found.is_empty() {
-        found.push(format!("bin/{native}"));
-    }
-    found
+        .collect()
 }
 
 /// Works out every change, or why there must be none.
@@ -507,30 +504,47 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
         });
     }
     if req.kind == FlavourKind::Program && !inputs.bake_file_exists {
-        let configs = if req.bake.is_empty() {
-            crate::bake::DEFAULT_CONFIG.to_string()
-        } else {
-            req.bake.join(",")
-        };
-        let mut bake = String::from(
-            "# Programs to bake into rumprun unikernel images: PROGRAM CONFIG[,CONFIG...] [DEST]\n\
-             # (PROGRAM relative to the flavour's prefix /usr/TRIPLET; see dh_rumprun_install(1)).\n",
-        );
-        let programs = guess_programs(&req.native, inputs.native_install.as_deref());
-        for p in &programs {
-            bake.push_str(&format!("{p} {configs}\n"));
-        }
+        let default_configs =
+            req.bake.is_empty() || req.bake == [crate::bake::DEFAULT_CONFIG.to_string()];
+        let known = programs_from_install(inputs.native_install.as_deref());
         let path = PathBuf::from(format!("debian/{name}.rumprun"));
-        out.notes.push(format!(
-            "{}: bakes {} for {configs}; check the paths",
-            path.display(),
-            programs.join(", ")
-        ));
-        out.changes.push(Change {
-            path,
-            old: String::new(),
-            new: bake,
-        });
+        if known.is_empty() && default_configs {
+            // Nothing to choose: without the file, every program the flavour
+            // links is baked for the default config, whatever its name.
+            out.notes.push(format!(
+                "{}: not written: without it every program the flavour installs in bin and sbin under its prefix is baked for {}; write it to choose programs or configs",
+                path.display(),
+                crate::bake::DEFAULT_CONFIG
+            ));
+        } else {
+            let configs = if req.bake.is_empty() {
+                crate::bake::DEFAULT_CONFIG.to_string()
+            } else {
+                req.bake.join(",")
+            };
+            let mut bake = String::from(
+                "# Programs to bake into rumprun unikernel images: PROGRAM CONFIG[,CONFIG...] [DEST]\n\
+                 # (PROGRAM relative to the flavour's prefix /usr/TRIPLET; see dh_rumprun_install(1)).\n",
+            );
+            let programs = if known.is_empty() {
+                vec![format!("bin/{}", req.native)]
+            } else {
+                known
+            };
+            for p in &programs {
+                bake.push_str(&format!("{p} {configs}\n"));
+            }
+            out.notes.push(format!(
+                "{}: bakes {} for {configs}; check the paths",
+                path.display(),
+                programs.join(", ")
+            ));
+            out.changes.push(Change {
+                path,
+                old: String::new(),
+                new: bake,
+            });
+        }
     }
     Ok(out)
 }

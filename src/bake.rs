@@ -8,8 +8,8 @@
 //! goes to `usr/lib/rumprun/CONFIG/NAME`; with one config DEST is the
 //! image's path; with several, DEST is a directory holding `CONFIG/NAME`
 //! (DEST is relative to the package's root). Without the file, every
-//! executable the flavour installs in `bin` and `sbin` under its prefix is
-//! baked for [`DEFAULT_CONFIG`].
+//! program the flavour links and installs in `bin` and `sbin` under its
+//! prefix (not a link, not a script) is baked for [`DEFAULT_CONFIG`].
 
 use crate::location::InputError;
 use std::collections::BTreeMap;

@@ -24,10 +24,14 @@ pub const MANUAL: Manual = Manual {
         dh_rumprun add-flavour --program PKG | --library PKG [--name NAME] [--bake CONFIG[,CONFIG]] \
         [--architecture ARCH[,ARCH]] [--toolchain-package PKG] [--dry-run] adds a flavour to the \
         source package in the current directory: Build-Depends gains dh-sequence-rumprun and the \
-        toolchain under <!pkg.SRC.norumprun>, debian/control the flavour stanza, debian/rules an \
+        toolchain under <!pkg.SRC.norumprun>, and the library flavour of each -dev \
+        build-dependency whose flavour is installed (libfoo-dev: libfoo-rumprun-dev), \
+        debian/control the flavour stanza, debian/rules an \
         override_dh_rumprun_configure with the native configure arguments (shared-library \
         switches left out, and said) and, for a single binary package, dh_auto_install \
-        --destdir=debian/PKG; a program gets debian/FLAVOUR.rumprun. It only appends, refuses \
+        --destdir=debian/PKG; a program gets debian/FLAVOUR.rumprun when there is something to \
+        choose (the programs the native package's .install file names, relative to the \
+        flavour's prefix, or --bake configs other than hw_virtio). It only appends, refuses \
         generated control files and rules that do not use dh, writes each file atomically, and \
         changes nothing when run again. Exit 0 done, 1 refused, 2 usage.\n\n\
         dh_rumprun lint [--json] [--fail-on error|warning|info] [--explain TAG] [PATH ...] checks \
@@ -54,7 +58,8 @@ struct Cli {
 enum Commands {
     /// Add a rumprun flavour to the source package in the current directory:
     /// Build-Depends, the flavour stanza, debian/rules overrides and, for a
-    /// program, debian/FLAVOUR.rumprun. Appends only; a second run changes
+    /// program with something to choose, debian/FLAVOUR.rumprun. Appends
+    /// only; a second run changes
     /// nothing. Exit 0 done, 1 refused (nothing written), 2 usage.
     AddFlavour {
         /// The native program package the flavour bakes (foo -> foo-rumprun).

@@ -15,6 +15,7 @@ pub mod cli;
 pub mod control;
 pub mod cross_files;
 pub mod dh_options;
+pub mod elf;
 pub mod env;
 pub mod execute;
 pub mod flavour;

@@ -3,27 +3,10 @@
 //! flavour, or a `-dbgsym`, gets no tag.
 
 use super::Finding;
+use crate::elf::{Elf, classify};
 use crate::location::InputError;
-use object::{Object, ObjectKind};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// What an ELF file is, as far as the checks care.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Elf {
-    /// `ET_REL`; `baked` false when it carries the bake-recipe note, i.e.
-    /// a rumprun program that was linked but never baked.
-    Relocatable {
-        /// Whether it carries `.note.rumprun.bakerecipe`.
-        bake_recipe: bool,
-    },
-    /// `ET_EXEC` or `ET_DYN`; `dynamic` when it has an interpreter or a
-    /// dynamic section, or is `ET_DYN`.
-    Linked {
-        /// Whether it is dynamically linked or a shared object.
-        dynamic: bool,
-    },
-}
 
 /// One file of the package.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,24 +24,6 @@ pub struct Deb {
     pub fields: BTreeMap<String, String>,
     /// Its regular files.
     pub files: Vec<File>,
-}
-
-/// What an ELF file's bytes say.
-pub fn classify(bytes: &[u8]) -> Option<Elf> {
-    if !bytes.starts_with(b"\x7fELF") {
-        return None;
-    }
-    let file = object::File::parse(bytes).ok()?;
-    Some(match file.kind() {
-        ObjectKind::Relocatable => Elf::Relocatable {
-            bake_recipe: file.section_by_name(".note.rumprun.bakerecipe").is_some(),
-        },
-        ObjectKind::Dynamic => Elf::Linked { dynamic: true },
-        _ => Elf::Linked {
-            dynamic: file.section_by_name(".interp").is_some()
-                || file.section_by_name(".dynamic").is_some(),
-        },
-    })
 }
 
 impl Deb {

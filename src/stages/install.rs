@@ -7,6 +7,7 @@ mod library;
 
 use super::Context;
 use crate::bake::{self, BakeLine, DEFAULT_PROGRAM_DIRS, Image};
+use crate::elf::Elf;
 use crate::flavour::FlavourKind;
 use crate::layout::{Layout, flavour_prefix, stage_dir, staged_prefix};
 use crate::link_trace::{TRACE_DIR, bake_trace_file, trace_header};
@@ -34,8 +35,9 @@ pub const MANUAL: Manual = Manual {
         (hw_virtio, xen_pv, ...; rumprun-bake list shows them); # starts a comment. Without \
         DEST each image goes to usr/lib/rumprun/CONFIG/NAME; with one config, DEST is the \
         image's path; with several, a directory holding CONFIG/NAME (DEST is relative to the \
-        package's root). Without the file, every executable the flavour installs in bin and \
-        sbin under its prefix is baked for hw_virtio. Paths that leave the prefix or the \
+        package's root). Without the file, every program the flavour links and installs in bin \
+        and sbin under its prefix (an ELF relocatable carrying the bake recipe; not a link to \
+        another, not a script) is baked for hw_virtio. Paths that leave the prefix or the \
         package are errors. Before dh-rumprun 0.2, PROGRAM was a path in the staged install \
         (usr/bin/hello); such a line is an error that names the path to write instead.\n\n\
         Each bake runs as rumprun-bake -m 'add -Wl,-t,-t' CONFIG IMAGE PROGRAM, its output \
@@ -161,15 +163,12 @@ impl FillInputs {
                     (Some(file), lines)
                 }
                 None => {
-                    let executables: Vec<PathBuf> = installed_programs(ctx.triplet, &staged)
+                    let prefix = stage.join(staged_prefix(ctx.triplet));
+                    let programs: Vec<PathBuf> = installed_programs(ctx.triplet, &staged)
                         .into_iter()
-                        .filter(|p| {
-                            crate::toolchain::is_executable(
-                                &stage.join(staged_prefix(ctx.triplet)).join(p),
-                            )
-                        })
+                        .filter(|p| is_rumprun_program(&prefix.join(p)))
                         .collect();
-                    (None, bake::default_lines(&executables))
+                    (None, bake::default_lines(&programs))
                 }
             };
             programs.push(ProgramList {
@@ -186,6 +185,18 @@ impl FillInputs {
             pc_files,
         })
     }
+}
+
+/// Whether `path` is a program the flavour linked, not yet baked: a
+/// regular file (not a link to another) that is an ELF relocatable
+/// carrying the bake recipe. Scripts, links and anything else installed
+/// beside the programs are not.
+fn is_rumprun_program(path: &Path) -> bool {
+    let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
+    regular
+        && std::fs::read(path).is_ok_and(|bytes| {
+            crate::elf::classify(&bytes) == Some(Elf::Relocatable { bake_recipe: true })
+        })
 }
 
 /// The staged files in [`DEFAULT_PROGRAM_DIRS`] under the flavour's
