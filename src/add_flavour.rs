@@ -18,7 +18,7 @@
 use crate::control::{Control, says_generated};
 use crate::flavour::FlavourKind;
 use crate::location::InputError;
-use crate::rules::{is_shared_switch, runs_dh};
+use crate::rules::{build_system_options, is_install_dir_switch, is_shared_switch, runs_dh};
 use debian_control::lossless::relations::Relations;
 use makefile_lossless::Makefile;
 use std::collections::BTreeSet;
@@ -253,9 +253,10 @@ fn stanza(req: &Request, name: &str, profile: &str, description: (&str, &str)) -
 struct Rules {
     /// The dh command line, when a rule runs `dh $@`.
     dh_line: Option<String>,
-    /// The arguments after `--` of `dh_auto_configure` in
-    /// `override_dh_auto_configure`, and its 1-based line.
-    configure_args: Option<(Vec<String>, usize)>,
+    /// `dh_auto_configure` in `override_dh_auto_configure`: its options
+    /// that choose the build system and source directory (long form), the
+    /// arguments after `--`, and its 1-based line.
+    configure_args: Option<(Vec<String>, Vec<String>, usize)>,
     /// Whether these targets exist.
     has_rumprun_configure: bool,
     /// `override_dh_auto_install`'s `dh_auto_install` line: 1-based line
@@ -281,12 +282,13 @@ fn read_rules(text: &str) -> Result<Rules, Refusal> {
             }
             if targets.iter().any(|t| t == "override_dh_auto_configure") {
                 if let Some(i) = words.iter().position(|w| *w == "dh_auto_configure") {
-                    let args = words[i + 1..]
-                        .iter()
-                        .position(|w| *w == "--")
+                    let dashes = words[i + 1..].iter().position(|w| *w == "--");
+                    let options_end = dashes.map_or(words.len(), |d| i + 1 + d);
+                    let options = build_system_options(&words[i + 1..options_end]);
+                    let args = dashes
                         .map(|d| words[i + 2 + d..].iter().map(|w| w.to_string()).collect())
                         .unwrap_or_default();
-                    rules.configure_args = Some((args, recipe.line() + 1));
+                    rules.configure_args = Some((options, args, recipe.line() + 1));
                 }
             }
             if targets.iter().any(|t| t == "override_dh_auto_install") {
@@ -301,6 +303,42 @@ fn read_rules(text: &str) -> Result<Rules, Refusal> {
         }
     }
     Ok(rules)
+}
+
+/// The native configure arguments, sorted for the flavour's configure.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct CarriedArgs {
+    /// What the flavour's configure gets, in order.
+    kept: Vec<String>,
+    /// Shared-library switches, left out.
+    shared: Vec<String>,
+    /// Install-directory switches (with their value word when separate),
+    /// left out: the flavour installs under its own prefix.
+    install_dirs: Vec<String>,
+}
+
+fn carry_configure_args(args: &[String]) -> CarriedArgs {
+    let mut out = CarriedArgs::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if is_shared_switch(a) {
+            out.shared.push(a.clone());
+        } else if is_install_dir_switch(a) {
+            out.install_dirs.push(a.clone());
+            // "--libdir DIR": the value is the next word.
+            if a.starts_with("--") && !a.contains('=') {
+                if let Some(v) = args.get(i + 1) {
+                    out.install_dirs.push(v.clone());
+                    i += 1;
+                }
+            }
+        } else {
+            out.kept.push(a.clone());
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The native package's programs, relative to the flavour's prefix
@@ -437,29 +475,42 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             "{RULES}: dh runs with --buildsystem={bs}; the flavour's stages get it from dh"
         ));
     }
-    if let Some((args, line)) = &rules.configure_args {
+    if let Some((options, args, line)) = &rules.configure_args {
         if !rules.has_rumprun_configure {
-            let (dropped, kept): (Vec<&String>, Vec<&String>) =
-                args.iter().partition(|a| is_shared_switch(a));
-            if !dropped.is_empty() {
-                out.notes.push(format!(
-                    "{RULES}:{line}: left out of the flavour's configure (shared libraries): {}",
-                    dropped
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ));
+            let carried = carry_configure_args(args);
+            for (why, dropped) in [
+                ("shared libraries", &carried.shared),
+                (
+                    "install directories: the flavour installs under its prefix /usr/TRIPLET",
+                    &carried.install_dirs,
+                ),
+            ] {
+                if !dropped.is_empty() {
+                    out.notes.push(format!(
+                        "{RULES}:{line}: left out of the flavour's configure ({why}): {}",
+                        dropped.join(" ")
+                    ));
+                }
             }
-            if !kept.is_empty() {
-                let kept: Vec<&str> = kept.iter().map(|s| s.as_str()).collect();
+            if !carried.kept.is_empty() || !options.is_empty() {
+                let mut command = vec!["dh_rumprun_configure".to_string()];
+                command.extend(options.iter().cloned());
+                if !carried.kept.is_empty() {
+                    command.push("--".into());
+                    command.extend(carried.kept.iter().cloned());
+                }
                 rules_text = format!(
-                    "{}\n\noverride_dh_rumprun_configure:\n\tdh_rumprun_configure -- {}\n",
+                    "{}\n\noverride_dh_rumprun_configure:\n\t{}\n",
                     rules_text.trim_end_matches('\n'),
-                    kept.join(" ")
+                    command.join(" ")
                 );
                 out.notes.push(format!(
-                    "{RULES}: added override_dh_rumprun_configure with the native configure arguments of line {line}"
+                    "{RULES}: added override_dh_rumprun_configure with the native configure {} of line {line}",
+                    match (options.is_empty(), carried.kept.is_empty()) {
+                        (false, false) => "build system and arguments",
+                        (false, true) => "build system",
+                        _ => "arguments",
+                    }
                 ));
             }
         }
@@ -471,13 +522,17 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
         let destdir = format!("--destdir=debian/{}", native.name);
         match &rules.auto_install {
             Some((line, cmd)) if !cmd.contains("--destdir") => {
+                // Right after the command word, before any "--" and any
+                // continuation: dh_auto_install's own option.
                 let mut lines: Vec<String> = rules_text
                     .split_inclusive('\n')
                     .map(str::to_string)
                     .collect();
                 if let Some(l) = lines.get_mut(line - 1) {
-                    let body = l.trim_end_matches('\n').to_string();
-                    *l = format!("{body} {destdir}\n");
+                    if let Some(at) = l.find("dh_auto_install") {
+                        let end = at + "dh_auto_install".len();
+                        l.insert_str(end, &format!(" {destdir}"));
+                    }
                 }
                 rules_text = lines.concat();
                 out.notes.push(format!(

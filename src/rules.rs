@@ -1,5 +1,7 @@
 //! What `debian/rules` lines mean to dh-rumprun: whether a command line
-//! runs dh, and which build-system switches ask for shared libraries.
+//! runs dh, which build-system switches ask for shared libraries, which set
+//! install directories, and which of a `dh_auto_*` command's own options
+//! choose the build system.
 
 /// Whether the words of a recipe line run `dh` on the target, as
 /// `dh $@` (also written `dh ${@}`, `dh $(@)`, `dh '$@'` or `dh "$@"`).
@@ -29,6 +31,81 @@ pub fn is_shared_switch(arg: &str) -> bool {
         || a == "-ddefault_library=both"
 }
 
+/// The install-directory options of the build systems dh knows, which the
+/// flavour sets itself (its prefix, `/usr/TRIPLET`): autotools' and
+/// Meson's `--prefix`, `--exec-prefix`, `--bindir`, `--sbindir`,
+/// `--libdir`, `--libexecdir`, `--includedir`, Meson's `-Dprefix=` and
+/// friends, CMake's `-DCMAKE_INSTALL_PREFIX=` and `-DCMAKE_INSTALL_*DIR=`
+/// for the same directories.
+const INSTALL_DIRS: [&str; 7] = [
+    "prefix",
+    "exec-prefix",
+    "bindir",
+    "sbindir",
+    "libdir",
+    "libexecdir",
+    "includedir",
+];
+
+/// Whether `arg` sets an install directory the flavour sets itself (see
+/// [`INSTALL_DIRS`]): `--libdir=...`, `--libdir` (its value the next
+/// word), `-Dlibdir=...`, `-DCMAKE_INSTALL_LIBDIR=...`,
+/// `-DCMAKE_INSTALL_PREFIX:PATH=...`.
+pub fn is_install_dir_switch(arg: &str) -> bool {
+    let name = |a: &str| a.split(['=', ':']).next().unwrap_or("").to_string();
+    if let Some(rest) = arg.strip_prefix("--") {
+        return INSTALL_DIRS.contains(&name(rest).as_str());
+    }
+    if let Some(rest) = arg.strip_prefix("-DCMAKE_INSTALL_") {
+        let n = name(rest).to_ascii_lowercase().replace('_', "-");
+        return n == "prefix" || INSTALL_DIRS.contains(&n.as_str());
+    }
+    if let Some(rest) = arg.strip_prefix("-D") {
+        return rest.contains('=') && INSTALL_DIRS.contains(&name(rest).as_str());
+    }
+    false
+}
+
+/// The options of a `dh_auto_*` command line (the words before `--`) that
+/// choose the build system and its source directory, written in their
+/// long form: `-Scmake` or `--buildsystem cmake` as `--buildsystem=cmake`,
+/// `-Dsrc` as `--sourcedirectory=src`. The build directory is left out:
+/// the flavour has its own.
+pub fn build_system_options(words: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let next = words.get(i + 1).copied();
+        let (long, value, used_next) = match w {
+            "-S" | "--buildsystem" => ("buildsystem", next, true),
+            "-D" | "--sourcedirectory" | "--sourcedir" => ("sourcedirectory", next, true),
+            _ => {
+                if let Some(v) = w.strip_prefix("--buildsystem=") {
+                    ("buildsystem", Some(v), false)
+                } else if let Some(v) = w
+                    .strip_prefix("--sourcedirectory=")
+                    .or_else(|| w.strip_prefix("--sourcedir="))
+                {
+                    ("sourcedirectory", Some(v), false)
+                } else if let Some(v) = w.strip_prefix("-S").filter(|v| !v.is_empty()) {
+                    ("buildsystem", Some(v), false)
+                } else if let Some(v) = w.strip_prefix("-D").filter(|v| !v.is_empty()) {
+                    ("sourcedirectory", Some(v), false)
+                } else {
+                    i += 1;
+                    continue;
+                }
+            }
+        };
+        if let Some(v) = value {
+            out.push(format!("--{long}={v}"));
+        }
+        i += if used_next { 2 } else { 1 };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,6 +127,52 @@ mod tests {
             let words: Vec<&str> = line.split_whitespace().collect();
             assert!(!runs_dh(&words), "{line}");
         }
+    }
+
+    #[test]
+    fn install_dir_switches() {
+        for s in [
+            "--prefix=/usr",
+            "--includedir=/usr/include/$(DEB_HOST_MULTIARCH)",
+            "--libdir=${prefix}/lib/x86_64-linux-gnu",
+            "--libdir",
+            "-DCMAKE_INSTALL_LIBDIR=lib/$(DEB_HOST_MULTIARCH)",
+            "-DCMAKE_INSTALL_PREFIX:PATH=/usr",
+            "-Dlibdir=lib",
+        ] {
+            assert!(is_install_dir_switch(s), "{s}");
+        }
+        for s in [
+            "--datadir=/usr/share",
+            "--sysconfdir=/etc",
+            "--with-libdir=x",
+            "-DMULTIARCH_TUPLE=x86_64-linux-gnu",
+            "-DCMAKE_BUILD_TYPE=Release",
+            "--enable-static",
+        ] {
+            assert!(!is_install_dir_switch(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn build_system_options_in_long_form() {
+        let words = [
+            "-v",
+            "-Scmake",
+            "--builddirectory=b",
+            "-D",
+            "src",
+            "-O--parallel",
+        ];
+        assert_eq!(
+            build_system_options(&words),
+            ["--buildsystem=cmake", "--sourcedirectory=src"]
+        );
+        assert_eq!(
+            build_system_options(&["--buildsystem", "meson"]),
+            ["--buildsystem=meson"]
+        );
+        assert!(build_system_options(&["-a", "--no-act"]).is_empty());
     }
 
     #[test]
