@@ -35,11 +35,16 @@ const UNSET_FLAGS: &[&str] = &[
 /// source package (mapped to `.` in debug information and macros, for
 /// reproducible output) and `bin_dir` the absolute path of the flavour's
 /// own tools (the `TRIPLET-pkg-config` wrapper), first on `PATH`.
+/// `compiler_include` is the compiler's own header directory: the
+/// toolchain's `-nostdinc` hides it, and with it the intrinsics headers
+/// (`emmintrin.h`, `cpuid.h`, ...) SIMD code needs, so the flags put it back
+/// with `-idirafter`, searched after the toolchain's own headers.
 pub fn flavour_environment(
     triplet: &str,
     env: &Env,
     root: &Path,
     bin_dir: &Path,
+    compiler_include: Option<&Path>,
 ) -> Vec<(String, Option<String>)> {
     let set = |k: &str, v: String| (k.to_string(), Some(v));
     let tool = |t: &str| format!("{triplet}-{t}");
@@ -53,10 +58,11 @@ pub fn flavour_environment(
             Some(e) => format!("{base} {e}"),
             None => base,
         };
-    let cflags = join(
-        format!("{opt} -g -ffile-prefix-map={}=.", root.display()),
-        env.get("RUMPRUN_CFLAGS"),
-    );
+    let mut base = format!("{opt} -g -ffile-prefix-map={}=.", root.display());
+    if let Some(inc) = compiler_include {
+        base.push_str(&format!(" -idirafter {}", inc.display()));
+    }
+    let cflags = join(base, env.get("RUMPRUN_CFLAGS"));
     let ldflags = join(format!("-L/usr/{triplet}/lib"), env.get("RUMPRUN_LDFLAGS"));
     let strip = if env.build_option("nostrip").is_some() {
         ":".to_string()
@@ -145,6 +151,7 @@ mod tests {
             &env,
             Path::new("/build/p"),
             Path::new("/build/p/debian/.debhelper/rumprun/bin"),
+            Some(Path::new("/usr/lib/gcc/x86_64-linux-gnu/12/include")),
         );
         assert_eq!(
             get(&vars, "CC"),
@@ -152,7 +159,10 @@ mod tests {
         );
         assert_eq!(
             get(&vars, "CFLAGS"),
-            Some(&Some("-O2 -g -ffile-prefix-map=/build/p=. -fcommon".into()))
+            Some(&Some(
+                "-O2 -g -ffile-prefix-map=/build/p=. -idirafter /usr/lib/gcc/x86_64-linux-gnu/12/include -fcommon"
+                    .into()
+            ))
         );
         assert_eq!(get(&vars, "PKG_CONFIG_PATH"), Some(&None));
         assert_eq!(
@@ -188,6 +198,7 @@ mod tests {
             &env,
             Path::new("/p"),
             Path::new("/b"),
+            None,
         );
         assert_eq!(
             get(&vars, "CFLAGS"),

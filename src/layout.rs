@@ -92,13 +92,17 @@ pub enum Tree {
     },
 }
 
-/// The flavour's build system and tree.
+/// The flavour's build system and tree, and what the compiler said of
+/// itself that every later stage needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
     /// The debhelper build system name, passed to every `dh_auto_*`.
     pub build_system: String,
     /// Out of tree or in a copy.
     pub tree: Tree,
+    /// The compiler's own header directory (intrinsics), when it has one
+    /// (see [`crate::toolchain::Probe`]).
+    pub compiler_include: Option<PathBuf>,
 }
 
 impl Layout {
@@ -109,8 +113,12 @@ impl Layout {
     }
 
     /// The layout for what debhelper reports for the package's source
-    /// directory `source`.
-    pub fn choose(which: &WhichBuildSystem, source: &Path) -> Layout {
+    /// directory `source`, and the compiler's header directory.
+    pub fn choose(
+        which: &WhichBuildSystem,
+        source: &Path,
+        compiler_include: Option<PathBuf>,
+    ) -> Layout {
         let tree = if which.build_directory.is_some() {
             Tree::OutOfTree {
                 source: source.to_path_buf(),
@@ -123,6 +131,7 @@ impl Layout {
         Layout {
             build_system: which.build_system.clone(),
             tree,
+            compiler_include,
         }
     }
 
@@ -157,18 +166,23 @@ impl Layout {
             Tree::OutOfTree { source } => ("out-of-tree", source),
             Tree::Copy { from } => ("copy", from),
         };
-        format!(
+        let mut text = format!(
             "# Written by dh_rumprun_configure, read by the later dh_rumprun stages.\n\
              Build-System: {}\nTree: {tree}\nSource-Directory: {}\n",
             self.build_system,
             dir.display()
-        )
+        );
+        if let Some(inc) = &self.compiler_include {
+            text.push_str(&format!("Compiler-Include: {}\n", inc.display()));
+        }
+        text
     }
 
     /// Reads the layout file `path` with text `text`.
     pub fn from_file(path: &Path, text: &str) -> Result<Layout, InputError> {
         let lines = LineIndex::new(text);
         let (mut build_system, mut tree, mut dir) = (None, None, None);
+        let mut compiler_include = None;
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
             let here = lines.line_of(offset);
@@ -191,6 +205,7 @@ impl Layout {
                 "Build-System" => build_system = Some(value),
                 "Tree" => tree = Some(value),
                 "Source-Directory" => dir = Some(PathBuf::from(value)),
+                "Compiler-Include" => compiler_include = Some(PathBuf::from(value)),
                 _ => return Err(bad()),
             }
         }
@@ -209,7 +224,11 @@ impl Layout {
             "copy" => Tree::Copy { from: dir },
             _ => return Err(incomplete()),
         };
-        Ok(Layout { build_system, tree })
+        Ok(Layout {
+            build_system,
+            tree,
+            compiler_include,
+        })
     }
 }
 
@@ -243,7 +262,7 @@ mod tests {
             r#"{"build-system":"autoconf","buildpath":".","source-directory":".","for-build-step":"configure","build-directory":null,"dest-directory":null,"parallel":1,"upstream-arguments":[]}"#,
         )
         .expect("json");
-        let layout = Layout::choose(&autoconf, Path::new("."));
+        let layout = Layout::choose(&autoconf, Path::new("."), None);
         assert_eq!(
             layout.dh_auto_options(),
             vec![
@@ -255,7 +274,7 @@ mod tests {
             r#"{"build-system":"cmake+ninja","build-directory":"obj-x86_64-linux-gnu"}"#,
         )
         .expect("json");
-        let layout = Layout::choose(&cmake, Path::new("src"));
+        let layout = Layout::choose(&cmake, Path::new("src"), None);
         assert_eq!(layout.family(), "cmake");
         assert_eq!(
             layout.dh_auto_options(),
@@ -274,10 +293,12 @@ mod tests {
             Layout {
                 build_system: "meson".into(),
                 tree: Tree::OutOfTree { source: ".".into() },
+                compiler_include: Some("/usr/lib/gcc/x86_64-linux-gnu/12/include".into()),
             },
             Layout {
                 build_system: "makefile".into(),
                 tree: Tree::Copy { from: "src".into() },
+                compiler_include: None,
             },
         ] {
             let text = layout.to_file();

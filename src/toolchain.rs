@@ -63,6 +63,9 @@ pub struct Probe {
     /// The Meson `system` the compiler presents: `netbsd` (the real
     /// toolchain, `__NetBSD__`) or `linux` (a stand-in on musl, `__linux__`).
     pub system: &'static str,
+    /// The compiler's own header directory (`-print-file-name=include`,
+    /// where GCC keeps `emmintrin.h`, `cpuid.h`, ...), when it names one.
+    pub compiler_include: Option<PathBuf>,
 }
 
 /// The Meson system for a compiler's predefined macros (`gcc -dM -E`).
@@ -124,9 +127,13 @@ pub fn probe(gcc: &Path) -> Result<Probe, InputError> {
             "use a rumprun toolchain whose compiler presents NetBSD (or the musl stand-in)",
         )
     })?;
+    // The wrapper's -nostdinc hides this directory; a compiler that
+    // answers with a bare "include" (no such directory) has none to give.
+    let include = PathBuf::from(run(&["-print-file-name=include"])?.trim());
     Ok(Probe {
         sysroot: (!sysroot.as_os_str().is_empty() && sysroot.is_dir()).then_some(sysroot),
         system,
+        compiler_include: (include.is_absolute() && include.is_dir()).then_some(include),
     })
 }
 

@@ -379,8 +379,9 @@ const COUNT: Case = Case {
 
 /// One source, a plain Makefile (`PREFIX ?= /usr/local`), with a library
 /// flavour and a program flavour, the program compiled and linked in one
-/// call, the .pc written without a prefix line, and no
-/// debian/count-rumprun.rumprun: the flavour installs under its prefix
+/// call, an SSE2 intrinsics header included (it lives in the compiler's
+/// own directory, which the toolchain's -nostdinc hides), the .pc written
+/// without a prefix line, and no debian/count-rumprun.rumprun: the flavour installs under its prefix
 /// (given to make as PREFIX and the directories the Makefile assigns), the
 /// library flavour ships from there, the program under it is baked, and
 /// the compiler's temporary object of main.c is the package's own code.

@@ -121,7 +121,7 @@ fn configure_prints_its_plan_with_tab_and_passes_arguments() {
         "the flavour's toolchain file and prefix, then the maintainer's arguments: {out}"
     );
     assert!(
-        out.contains("\twrite debian/.debhelper/rumprun/layout (4 lines)\n"),
+        out.contains("\twrite debian/.debhelper/rumprun/layout (5 lines)\n"),
         "{out}"
     );
     assert!(

@@ -55,7 +55,7 @@ pub fn make_variables(ctx: &Context, layout: &Layout, directories: &BTreeSet<&st
     if layout.family() != "makefile" {
         return Vec::new();
     }
-    let env = ctx.flavour_env();
+    let env = ctx.flavour_env(layout);
     let mut vars: Vec<String> = [
         "CC",
         "CXX",
@@ -114,6 +114,7 @@ mod tests {
         let make = Layout {
             build_system: "makefile".into(),
             tree: Tree::Copy { from: ".".into() },
+            compiler_include: None,
         };
         let plan = plan(&ctx, &make, &["LIBDIR"].into_iter().collect()).expect("plan");
         let line = plan.steps[0].to_string();
@@ -126,6 +127,7 @@ mod tests {
         let cmake = Layout {
             build_system: "cmake".into(),
             tree: Tree::OutOfTree { source: ".".into() },
+            compiler_include: None,
         };
         let line = plan_line(&ctx, &cmake);
         assert!(

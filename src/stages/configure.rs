@@ -26,7 +26,9 @@ pub const MANUAL: Manual = Manual {
         source tree without debian/, cleaned with dh_auto_clean (autotools, plain Makefiles).\n\n\
         It runs dh_auto_configure with the flavour's clean cross environment: the rumprun \
         triplet's tools in CC, CXX, AR, RANLIB, NM, STRIP and PKG_CONFIG, -O2 -g (-O0 under \
-        noopt) and -ffile-prefix-map plus RUMPRUN_CFLAGS and RUMPRUN_LDFLAGS, none of the host's \
+        noopt), -ffile-prefix-map and -idirafter the compiler's own header directory (the \
+        intrinsics headers the toolchain's -nostdinc hides) plus RUMPRUN_CFLAGS and \
+        RUMPRUN_LDFLAGS, none of the host's \
         build flags, -I/usr/TRIPLET/include and -L/usr/TRIPLET/lib, PKG_CONFIG_LIBDIR on \
         /usr/TRIPLET/lib/pkgconfig, and a TRIPLET-pkg-config \
         wrapper (answering --static) and the compiler wrappers that record each link's inputs \
@@ -198,7 +200,11 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
             "name one with override_dh_rumprun_configure: dh_rumprun_configure --buildsystem=NAME",
         ));
     }
-    let layout = Layout::choose(&inputs.which, &source_dir(ctx));
+    let layout = Layout::choose(
+        &inputs.which,
+        &source_dir(ctx),
+        inputs.probe.compiler_include.clone(),
+    );
     let flavour_dir = PathBuf::from(FLAVOUR_DIR);
     let abs = |p: &Path| ctx.abs_root.join(p);
     let mut steps = vec![
@@ -234,7 +240,7 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
     let toolchain_file = flavour_dir.join("toolchain.cmake");
     match layout.family() {
         "meson" => {
-            let env = ctx.flavour_env();
+            let env = ctx.flavour_env(&layout);
             let words = |k: &str| -> Vec<String> {
                 env.iter()
                     .find(|(n, _)| n == k)
@@ -317,6 +323,7 @@ mod tests {
             probe: Probe {
                 sysroot: None,
                 system: "netbsd",
+                compiler_include: Some("/usr/lib/gcc/x86_64-linux-gnu/12/include".into()),
             },
             top_entries: vec!["Makefile.am".into(), "configure.ac".into(), "src".into()],
             gcc: PathBuf::from("/usr/bin/x86_64-rumprun-netbsd-gcc"),
@@ -345,7 +352,7 @@ mod tests {
             "dh_auto_configure --buildsystem=autoconf --sourcedirectory=debian/.debhelper/rumprun/source -- --host=x86_64-rumprun-netbsd --disable-shared --enable-static --prefix=/usr/x86_64-rumprun-netbsd --libdir=/usr/x86_64-rumprun-netbsd/lib --includedir=/usr/x86_64-rumprun-netbsd/include --without-x"
         ), "{configure}");
         assert!(
-            configure.contains("CFLAGS='-O2 -g -ffile-prefix-map=/build/hello=.'"),
+            configure.contains("CFLAGS='-O2 -g -ffile-prefix-map=/build/hello=. -idirafter /usr/lib/gcc/x86_64-linux-gnu/12/include'"),
             "{configure}"
         );
         assert!(
@@ -392,7 +399,7 @@ mod tests {
             })
             .expect("a cross file");
         assert!(
-            cross.contains("c_args = ['-I/usr/x86_64-rumprun-netbsd/include', '-O0', '-g', '-ffile-prefix-map=/build/hello=.']"),
+            cross.contains("c_args = ['-I/usr/x86_64-rumprun-netbsd/include', '-O0', '-g', '-ffile-prefix-map=/build/hello=.', '-idirafter', '/usr/lib/gcc/x86_64-linux-gnu/12/include']"),
             "{cross}"
         );
         assert!(cross.contains("system = 'netbsd'"), "{cross}");

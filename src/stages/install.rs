@@ -109,12 +109,16 @@ pub struct FillInputs {
     /// The text of each pkg-config file a library flavour ships, by staged
     /// path.
     pub pc_files: BTreeMap<PathBuf, String>,
+    /// The layout `dh_rumprun_configure` recorded (the bakes run in the
+    /// flavour's environment).
+    pub layout: Layout,
 }
 
 impl FillInputs {
     /// Reads the bake lists, lists the staged install and asks
     /// `rumprun-bake` for its configs.
     pub fn read(ctx: &Context) -> Result<FillInputs, InputError> {
+        let layout = ctx.read_layout()?;
         let stage = ctx.root.join(stage_dir());
         let staged = staged_files(&stage);
         let mut pc_files = BTreeMap::new();
@@ -144,6 +148,7 @@ impl FillInputs {
                 bake_tool: PathBuf::new(),
                 configs: Vec::new(),
                 pc_files,
+                layout,
             });
         }
         let bake_tool = ctx.require_tool("rumprun-bake")?;
@@ -183,6 +188,7 @@ impl FillInputs {
             bake_tool,
             configs,
             pc_files,
+            layout,
         })
     }
 }
@@ -355,7 +361,7 @@ fn program_steps(
     }
     let images = bake::images(&file, &list.lines)?;
     let pkg_dir = PathBuf::from(format!("debian/{}", list.package));
-    let env = ctx.flavour_env();
+    let env = ctx.flavour_env(&inputs.layout);
     let mut steps = vec![Step::CreateDir(PathBuf::from(TRACE_DIR))];
     let mut programs: Vec<PathBuf> = Vec::new();
     let mut bakes = 0;
@@ -525,6 +531,11 @@ mod tests {
             bake_tool: PathBuf::from("/usr/bin/rumprun-bake"),
             configs: vec!["hw_generic".into(), "hw_virtio".into(), "xen_pv".into()],
             pc_files: BTreeMap::new(),
+            layout: Layout {
+                build_system: "autoconf".into(),
+                tree: crate::layout::Tree::Copy { from: ".".into() },
+                compiler_include: None,
+            },
         }
     }
 

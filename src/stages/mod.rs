@@ -125,13 +125,15 @@ pub struct Context {
 }
 
 impl Context {
-    /// The flavour's clean cross environment, for every command it runs.
-    pub fn flavour_env(&self) -> Vec<(String, Option<String>)> {
+    /// The flavour's clean cross environment, for every command it runs in
+    /// `layout`.
+    pub fn flavour_env(&self, layout: &Layout) -> Vec<(String, Option<String>)> {
         let mut env = flavour_environment(
             self.triplet,
             &self.env,
             &self.abs_root,
             &self.abs_root.join(bin_dir()),
+            layout.compiler_include.as_deref(),
         );
         // The child is a plain debhelper command acting for the whole source.
         for var in ["DH_INTERNAL_OPTIONS", "DH_OPTIONS"] {
@@ -147,7 +149,7 @@ impl Context {
     /// CC, CFLAGS and friends from the environment for the build machine, so
     /// for Meson only `PATH` and the debhelper variables change.
     pub fn build_system_env(&self, layout: &Layout) -> Vec<(String, Option<String>)> {
-        let env = self.flavour_env();
+        let env = self.flavour_env(layout);
         if layout.family() != "meson" {
             return env;
         }
