@@ -133,14 +133,25 @@ ensure_deb_src() {
 }
 
 # Debian source packages the tests build (name=version), downloaded once into
-# target/debian-sources/ (apt-get source --download-only; never committed).
+# target/debian-sources/ (apt-get source --download-only; never committed):
+# those tests/packages.rs builds, and the real-sources tier's, pinned in
+# fixtures/real-sources/*/case.
 DEBIAN_SOURCES=(hello=2.10-3 lzo2=2.10-2 lzop=1.04-2)
 
+# NAME=VERSION of each case of the real-sources tier.
+real_sources() {
+	awk '/^Source:/ { s = $2 } /^Version:/ { print s "=" $2 }' fixtures/real-sources/*/case
+}
+
 fetch_debian_sources() {
-	section "Debian sources: ${DEBIAN_SOURCES[*]}"
+	local all=("${DEBIAN_SOURCES[@]}") spec
+	while read -r spec; do
+		all+=("$spec")
+	done < <(real_sources)
+	section "Debian sources: ${all[*]}"
 	mkdir -p target/debian-sources
-	local spec name version
-	for spec in "${DEBIAN_SOURCES[@]}"; do
+	local name version
+	for spec in "${all[@]}"; do
 		name="${spec%%=*}"
 		version="${spec#*=}"
 		if [ -f "target/debian-sources/${name}_${version#*:}.dsc" ]; then
@@ -150,6 +161,19 @@ fetch_debian_sources() {
 		ensure_deb_src
 		(cd target/debian-sources && apt-get source --download-only "${name}=${version}")
 	done
+}
+
+# Installs the build-dependencies of the real-sources tier's sources (their
+# arch-specific ones: the tier builds with dpkg-buildpackage -B), from the
+# .dsc files fetch_debian_sources downloaded.
+real_sources_build_deps() {
+	section "build-dependencies of the real-sources tier"
+	local spec dscs=()
+	while read -r spec; do
+		dscs+=("./target/debian-sources/${spec%%=*}_$(echo "${spec#*=}" | sed 's/^[0-9]*://').dsc")
+	done < <(real_sources)
+	$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get build-dep -y --no-install-recommends --arch-only "${dscs[@]}"
 }
 
 # Meson 1.7.0, Debian 13's, in a virtual environment under target/ (from
