@@ -18,7 +18,9 @@
 use crate::control::{Control, says_generated};
 use crate::flavour::FlavourKind;
 use crate::location::InputError;
-use crate::rules::{build_system_options, is_install_dir_switch, is_shared_switch, runs_dh};
+use crate::rules::{
+    build_system_options, is_host_specific, is_install_dir_switch, is_shared_switch, runs_dh,
+};
 use debian_control::lossless::relations::Relations;
 use makefile_lossless::Makefile;
 use std::collections::BTreeSet;
@@ -291,15 +293,22 @@ fn read_rules(text: &str) -> Result<Rules, Refusal> {
                     rules.configure_args = Some((options, args, recipe.line() + 1));
                 }
             }
-            if targets.iter().any(|t| t == "override_dh_auto_install") {
-                rules.has_auto_install_override = true;
-                if words.first() == Some(&"dh_auto_install") {
-                    rules.auto_install = Some((recipe.line() + 1, line.clone()));
-                }
+            if targets.iter().any(|t| t == "override_dh_auto_install")
+                && words.first() == Some(&"dh_auto_install")
+            {
+                rules.auto_install = Some((recipe.line() + 1, line.clone()));
             }
         }
         if targets.iter().any(|t| t == "override_dh_rumprun_configure") {
             rules.has_rumprun_configure = true;
+        }
+        // An override with no recipe (the native package installs some
+        // other way) is an override all the same: it is not to be replaced.
+        if targets
+            .iter()
+            .any(|t| t == "override_dh_auto_install" || t == "override_dh_auto_install-arch")
+        {
+            rules.has_auto_install_override = true;
         }
     }
     Ok(rules)
@@ -315,6 +324,9 @@ struct CarriedArgs {
     /// Install-directory switches (with their value word when separate),
     /// left out: the flavour installs under its own prefix.
     install_dirs: Vec<String>,
+    /// Host tools, flags and multiarch paths, left out: the flavour is a
+    /// cross build with its own.
+    host: Vec<String>,
 }
 
 fn carry_configure_args(args: &[String]) -> CarriedArgs {
@@ -333,6 +345,8 @@ fn carry_configure_args(args: &[String]) -> CarriedArgs {
                     i += 1;
                 }
             }
+        } else if is_host_specific(a) {
+            out.host.push(a.clone());
         } else {
             out.kept.push(a.clone());
         }
@@ -483,6 +497,10 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
                 (
                     "install directories: the flavour installs under its prefix /usr/TRIPLET",
                     &carried.install_dirs,
+                ),
+                (
+                    "the native build's tools, flags and multiarch paths: the flavour has its own",
+                    &carried.host,
                 ),
             ] {
                 if !dropped.is_empty() {

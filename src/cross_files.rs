@@ -112,7 +112,8 @@ pub fn meson_cross_file(
 /// is written as the real one is (a generic system, the triplet's
 /// compilers by name, so the flavour's traced wrappers) . Either way the
 /// find paths cover the sysroot and `/usr/TRIPLET`, where library flavour
-/// packages install.
+/// packages install, and `UNIX` is set, as CMake sets it for a Unix
+/// system it knows.
 pub fn cmake_toolchain_file(
     triplet: &str,
     own: Option<&Path>,
@@ -159,6 +160,10 @@ pub fn cmake_toolchain_file(
     text.push_str(&format!(
         "list(APPEND CMAKE_FIND_ROOT_PATH \"/usr/{triplet}\")\n"
     ));
+    // The system is Generic to CMake, whose platform files then leave UNIX
+    // unset; NetBSD is one, and projects test if(UNIX) for POSIX headers
+    // and functions (json-c stops with "Need vsnprintf!" without it).
+    text.push_str("set(UNIX 1)\n");
     text
 }
 
@@ -193,9 +198,9 @@ mod tests {
         let text = cmake_toolchain_file("x86_64-rumprun-netbsd", None, None, tracer);
         assert!(text.contains("set(CMAKE_SYSTEM_NAME Generic)\n"));
         assert!(text.contains("set(CMAKE_C_COMPILER x86_64-rumprun-netbsd-gcc)\n"));
-        assert!(
-            text.ends_with("list(APPEND CMAKE_FIND_ROOT_PATH \"/usr/x86_64-rumprun-netbsd\")\n")
-        );
+        assert!(text.ends_with(
+            "list(APPEND CMAKE_FIND_ROOT_PATH \"/usr/x86_64-rumprun-netbsd\")\nset(UNIX 1)\n"
+        ));
         assert!(!text.contains("LAUNCHER"), "the wrappers trace already");
         let own = Path::new("/s/share/x86_64-rumprun-netbsd-toolchain.cmake");
         let text = cmake_toolchain_file("x86_64-rumprun-netbsd", Some(own), None, tracer);

@@ -66,6 +66,26 @@ pub fn is_install_dir_switch(arg: &str) -> bool {
     false
 }
 
+/// Whether `arg` is host-specific, so that the flavour (a cross build)
+/// must not get it: a variable assignment for a tool or the build flags
+/// (`CC=$(CC)`, `CFLAGS=...`: the flavour sets them), or a value naming the
+/// build's multiarch directory (`$(DEB_HOST_MULTIARCH)`, or
+/// `-DLIB_INSTALL_DIR=lib/x86_64-linux-gnu` as a literal `*-linux-gnu*`).
+pub fn is_host_specific(arg: &str) -> bool {
+    const TOOLS: [&str; 12] = [
+        "CC", "CXX", "CPP", "AR", "RANLIB", "NM", "LD", "STRIP", "CFLAGS", "CXXFLAGS", "CPPFLAGS",
+        "LDFLAGS",
+    ];
+    let unquoted = arg.trim_matches(['\'', '"']);
+    let assigned = unquoted
+        .split_once('=')
+        .is_some_and(|(name, _)| TOOLS.contains(&name));
+    assigned
+        || arg.contains("DEB_HOST_MULTIARCH")
+        || arg.contains("DEB_HOST_GNU_TYPE")
+        || arg.contains("-linux-gnu")
+}
+
 /// The options of a `dh_auto_*` command line (the words before `--`) that
 /// choose the build system and its source directory, written in their
 /// long form: `-Scmake` or `--buildsystem cmake` as `--buildsystem=cmake`,
@@ -151,6 +171,22 @@ mod tests {
             "--enable-static",
         ] {
             assert!(!is_install_dir_switch(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn host_specific_arguments() {
+        for s in [
+            "'CC=$(CC)'",
+            "CFLAGS=-O3",
+            "-DMULTIARCH_TUPLE=$(DEB_HOST_MULTIARCH)",
+            "-DLIB_INSTALL_DIR=lib/x86_64-linux-gnu",
+            "--with-pkg-config-dir=/usr/lib/$(DEB_HOST_MULTIARCH)/pkgconfig",
+        ] {
+            assert!(is_host_specific(s), "{s}");
+        }
+        for s in ["--without-x", "-DFOO=1", "--with-cc-opt=x", "LIBS=-lm"] {
+            assert!(!is_host_specific(s), "{s}");
         }
     }
 

@@ -125,7 +125,7 @@ fn configure_prints_its_plan_with_tab_and_passes_arguments() {
         "{out}"
     );
     assert!(
-        out.contains("\twrite debian/.debhelper/rumprun/toolchain.cmake (5 lines)\n"),
+        out.contains("\twrite debian/.debhelper/rumprun/toolchain.cmake (6 lines)\n"),
         "the toolchain has its own file, which the flavour's includes: {out}"
     );
     assert!(

@@ -18,7 +18,8 @@ pub const MANUAL: Manual = Manual {
         dh_rumprun_configure, with dh_auto_build in the flavour's build directory and its clean \
         cross environment. It honours DEB_BUILD_OPTIONS=parallel=N and --max-parallel. A plain \
         Makefile gets the triplet's tools as variables on the make command line (CC, CXX, AR, \
-        RANLIB, NM, LD, STRIP, PKG_CONFIG), so that they win over the Makefile's own, and the \
+        RANLIB, NM, STRIP, PKG_CONFIG), so that they win over the Makefile's own (LD only in the \
+        environment: Makefiles that say LD = $(CC) link with it), and the \
         flavour's prefix /usr/TRIPLET as prefix= and PREFIX=; the directory variables exec_prefix, \
         bindir, sbindir, libdir, includedir (and EXEC_PREFIX, BINDIR, SBINDIR, LIBDIR, \
         INCLUDEDIR, INCDIR) are set under it where a Makefile of the tree (Makefile, makefile, \
@@ -56,24 +57,15 @@ pub fn make_variables(ctx: &Context, layout: &Layout, directories: &BTreeSet<&st
         return Vec::new();
     }
     let env = ctx.flavour_env(layout);
-    let mut vars: Vec<String> = [
-        "CC",
-        "CXX",
-        "AR",
-        "RANLIB",
-        "NM",
-        "LD",
-        "STRIP",
-        "PKG_CONFIG",
-    ]
-    .iter()
-    .filter_map(|k| {
-        env.iter()
-            .find(|(n, _)| n == k)
-            .and_then(|(_, v)| v.as_ref())
-            .map(|v| format!("{k}={v}"))
-    })
-    .collect();
+    let mut vars: Vec<String> = ["CC", "CXX", "AR", "RANLIB", "NM", "STRIP", "PKG_CONFIG"]
+        .iter()
+        .filter_map(|k| {
+            env.iter()
+                .find(|(n, _)| n == k)
+                .and_then(|(_, v)| v.as_ref())
+                .map(|v| format!("{k}={v}"))
+        })
+        .collect();
     vars.extend(directory_arguments(
         &flavour_prefix(ctx.triplet),
         directories,
@@ -120,7 +112,7 @@ mod tests {
         let line = plan.steps[0].to_string();
         assert!(
             line.ends_with(
-                "dh_auto_build --buildsystem=makefile --sourcedirectory=debian/.debhelper/rumprun/source -- CC=x86_64-rumprun-netbsd-gcc CXX=x86_64-rumprun-netbsd-g++ AR=x86_64-rumprun-netbsd-ar RANLIB=x86_64-rumprun-netbsd-ranlib NM=x86_64-rumprun-netbsd-nm LD=x86_64-rumprun-netbsd-ld STRIP=x86_64-rumprun-netbsd-strip PKG_CONFIG=x86_64-rumprun-netbsd-pkg-config prefix=/usr/x86_64-rumprun-netbsd PREFIX=/usr/x86_64-rumprun-netbsd LIBDIR=/usr/x86_64-rumprun-netbsd/lib"
+                "dh_auto_build --buildsystem=makefile --sourcedirectory=debian/.debhelper/rumprun/source -- CC=x86_64-rumprun-netbsd-gcc CXX=x86_64-rumprun-netbsd-g++ AR=x86_64-rumprun-netbsd-ar RANLIB=x86_64-rumprun-netbsd-ranlib NM=x86_64-rumprun-netbsd-nm STRIP=x86_64-rumprun-netbsd-strip PKG_CONFIG=x86_64-rumprun-netbsd-pkg-config prefix=/usr/x86_64-rumprun-netbsd PREFIX=/usr/x86_64-rumprun-netbsd LIBDIR=/usr/x86_64-rumprun-netbsd/lib"
             ),
             "{line}"
         );

@@ -25,7 +25,8 @@ pub const MANUAL: Manual = Manual {
         builds that build system out of tree (CMake, Meson), otherwise in source/, a copy of the \
         source tree without debian/, cleaned with dh_auto_clean (autotools, plain Makefiles).\n\n\
         It runs dh_auto_configure with the flavour's clean cross environment: the rumprun \
-        triplet's tools in CC, CXX, AR, RANLIB, NM, STRIP and PKG_CONFIG, -O2 -g (-O0 under \
+        triplet's tools in CC, CXX, AR, RANLIB, NM, STRIP and PKG_CONFIG (for autotools also \
+        CC, CXX and AR as configure arguments), -O2 -g (-O0 under \
         noopt), -ffile-prefix-map and -idirafter the compiler's own header directory (the \
         intrinsics headers the toolchain's -nostdinc hides) plus RUMPRUN_CFLAGS and \
         RUMPRUN_LDFLAGS, none of the host's \
@@ -157,6 +158,13 @@ fn configure_args(
             args.push(format!("--host={}", ctx.triplet));
             args.push("--disable-shared".into());
             args.push("--enable-static".into());
+            // Also as arguments: autoconf takes them as from the
+            // environment, and hand-written configure scripts that ignore
+            // the environment (lzlib's) take them only so.
+            for tool in ["CC=gcc", "CXX=g++", "AR=ar"] {
+                let (var, name) = tool.split_once('=').unwrap_or_default();
+                args.push(format!("{var}={}-{name}", ctx.triplet));
+            }
             args.push(format!("--prefix={prefix}"));
             args.push(format!("--libdir={prefix}/lib"));
             args.push(format!("--includedir={prefix}/include"));
@@ -349,7 +357,7 @@ mod tests {
         assert!(l[clean].ends_with("dh_auto_clean --buildsystem=autoconf --sourcedirectory=debian/.debhelper/rumprun/source"), "{}", l[clean]);
         let configure = l.last().expect("configure");
         assert!(configure.ends_with(
-            "dh_auto_configure --buildsystem=autoconf --sourcedirectory=debian/.debhelper/rumprun/source -- --host=x86_64-rumprun-netbsd --disable-shared --enable-static --prefix=/usr/x86_64-rumprun-netbsd --libdir=/usr/x86_64-rumprun-netbsd/lib --includedir=/usr/x86_64-rumprun-netbsd/include --without-x"
+            "dh_auto_configure --buildsystem=autoconf --sourcedirectory=debian/.debhelper/rumprun/source -- --host=x86_64-rumprun-netbsd --disable-shared --enable-static CC=x86_64-rumprun-netbsd-gcc CXX=x86_64-rumprun-netbsd-g++ AR=x86_64-rumprun-netbsd-ar --prefix=/usr/x86_64-rumprun-netbsd --libdir=/usr/x86_64-rumprun-netbsd/lib --includedir=/usr/x86_64-rumprun-netbsd/include --without-x"
         ), "{configure}");
         assert!(
             configure.contains("CFLAGS='-O2 -g -ffile-prefix-map=/build/hello=. -idirafter /usr/lib/gcc/x86_64-linux-gnu/12/include'"),
@@ -370,7 +378,7 @@ mod tests {
         let l = lines(&plan(&ctx, &inputs("cmake", Some("obj-x86_64-linux-gnu"))).expect("plan"));
         assert!(!l.iter().any(|s| s.starts_with("cp ")), "no copy: {l:#?}");
         assert!(
-            l.contains(&"write debian/.debhelper/rumprun/toolchain.cmake (14 lines)".to_string()),
+            l.contains(&"write debian/.debhelper/rumprun/toolchain.cmake (15 lines)".to_string()),
             "no toolchain file in the toolchain, so one is written whole: {l:#?}"
         );
         assert!(
