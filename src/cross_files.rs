@@ -162,8 +162,9 @@ pub fn cmake_toolchain_file(
     ));
     // The system is Generic to CMake, whose platform files then leave UNIX
     // unset; NetBSD is one, and projects test if(UNIX) for POSIX headers
-    // and functions (json-c stops with "Need vsnprintf!" without it).
-    text.push_str("set(UNIX 1)\n");
+    // and functions (json-c stops with "Need vsnprintf!" without it). A
+    // cache entry: CMake removes the normal variable when it cross-compiles.
+    text.push_str("set(UNIX 1 CACHE BOOL \"NetBSD is a Unix system\")\n");
     text
 }
 
@@ -199,7 +200,7 @@ mod tests {
         assert!(text.contains("set(CMAKE_SYSTEM_NAME Generic)\n"));
         assert!(text.contains("set(CMAKE_C_COMPILER x86_64-rumprun-netbsd-gcc)\n"));
         assert!(text.ends_with(
-            "list(APPEND CMAKE_FIND_ROOT_PATH \"/usr/x86_64-rumprun-netbsd\")\nset(UNIX 1)\n"
+            "list(APPEND CMAKE_FIND_ROOT_PATH \"/usr/x86_64-rumprun-netbsd\")\nset(UNIX 1 CACHE BOOL \"NetBSD is a Unix system\")\n"
         ));
         assert!(!text.contains("LAUNCHER"), "the wrappers trace already");
         let own = Path::new("/s/share/x86_64-rumprun-netbsd-toolchain.cmake");

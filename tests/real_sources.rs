@@ -65,6 +65,8 @@ struct Flavour {
     linked_from: Vec<String>,
     /// For a library: the pkg-config modules its test program uses.
     pkg_config: Vec<String>,
+    /// For a library without a .pc file: the test program's link flags.
+    link_flags: Vec<String>,
     /// For a library: its test program (a file of the case directory).
     test_program: Option<String>,
     /// For a library: what the baked test program prints.
@@ -91,6 +93,12 @@ struct Case {
     build_options: String,
     /// Lines appended to debian/rules, with the comments that say why.
     rules_append: Option<String>,
+    /// A header the flavour's configure wrote (relative to the flavour's
+    /// directory), and the macros it must and must not define: what the
+    /// configure probes found.
+    config_header: Option<String>,
+    config_defined: Vec<String>,
+    config_undefined: Vec<String>,
     /// The flavour packages.
     flavours: Vec<Flavour>,
     /// The images to run.
@@ -122,6 +130,27 @@ fn text(s: Option<&String>) -> String {
             + "\n"
     })
     .unwrap_or_default()
+}
+
+/// The value of field `name` of the first stanza of `raw` as written, for
+/// text whose leading white space matters (make recipes start with a
+/// tab): each continuation line without its one leading space, `.` lines
+/// made empty.
+fn raw_field(raw: &str, name: &str) -> Option<String> {
+    let mut lines = raw
+        .lines()
+        .skip_while(|l| !l.starts_with(&format!("{name}:")));
+    let first = lines.next()?[name.len() + 1..].trim().to_string();
+    let mut out = vec![first];
+    for l in lines.take_while(|l| l.starts_with(' ') || l.starts_with('\t')) {
+        let l = l.strip_prefix(' ').unwrap_or(l);
+        out.push(if l.trim() == "." {
+            String::new()
+        } else {
+            l.to_string()
+        });
+    }
+    Some(out.join("\n") + "\n")
 }
 
 impl Case {
@@ -167,7 +196,10 @@ impl Case {
                 .collect(),
             needs: words(head.get("Needs")),
             build_options: head.get("Build-Options").cloned().unwrap_or_default(),
-            rules_append: head.get("Rules-Append").map(|v| text(Some(v))),
+            rules_append: raw_field(&raw, "Rules-Append"),
+            config_header: head.get("Config-Header").cloned(),
+            config_defined: words(head.get("Config-Defined")),
+            config_undefined: words(head.get("Config-Undefined")),
             flavours: Vec::new(),
             runs: Vec::new(),
         };
@@ -178,6 +210,7 @@ impl Case {
                     files: lines(s.get("Files")),
                     linked_from: words(s.get("Static-Built-Using-From")),
                     pkg_config: words(s.get("Pkg-Config")),
+                    link_flags: words(s.get("Link-Flags")),
                     test_program: s.get("Test-Program").cloned(),
                     test_prints: lines(s.get("Test-Prints")),
                 });
@@ -341,15 +374,6 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         ],
         &[],
     )?;
-    let which = run_in(&dir, &["dh_assistant", "which-build-system"], &[])?;
-    let which: serde_json::Value =
-        serde_json::from_str(&which).map_err(|e| format!("dh_assistant: {e}: {which}"))?;
-    if which["build-system"] != case.build_system.as_str() {
-        return Err(format!(
-            "debhelper's build system is {}, the case says {}",
-            which["build-system"], case.build_system
-        ));
-    }
     for args in &case.add_flavour {
         let mut argv = vec![env!("CARGO_BIN_EXE_dh_rumprun"), "add-flavour"];
         argv.extend(args.iter().map(String::as_str));
@@ -393,6 +417,46 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         case.name
     );
     let mut problems = Vec::new();
+    // The build system the flavour really used (after dh_autoreconf made a
+    // configure script, say), as dh_rumprun_configure recorded it.
+    let layout =
+        fs::read_to_string(dir.join("debian/.debhelper/rumprun/layout")).unwrap_or_default();
+    let used = layout
+        .lines()
+        .find_map(|l| l.strip_prefix("Build-System: "))
+        .unwrap_or("(none)");
+    if used.split('+').next() != Some(case.build_system.as_str()) {
+        problems.push(format!(
+            "the flavour was built with {used}, the case says {}",
+            case.build_system
+        ));
+    }
+    if let Some(header) = &case.config_header {
+        let path = dir.join("debian/.debhelper/rumprun").join(header);
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let defined = |m: &str| {
+            text.lines().any(|l| {
+                let w: Vec<&str> = l.split_whitespace().collect();
+                w.len() >= 2 && w[0] == "#define" && w[1] == m
+            })
+        };
+        for m in &case.config_defined {
+            if !defined(m) {
+                problems.push(format!(
+                    "{}: the flavour's configure did not define {m}",
+                    path.display()
+                ));
+            }
+        }
+        for m in &case.config_undefined {
+            if defined(m) {
+                problems.push(format!(
+                    "{}: the flavour's configure defined {m}",
+                    path.display()
+                ));
+            }
+        }
+    }
     if native.keys().any(|k| k.contains("rumprun")) {
         problems.push(format!("the norumprun profile built {:?}", native.keys()));
     }
@@ -543,14 +607,18 @@ fn link_test(case: &Case, f: &Flavour, scratch: &Path) -> Result<(), String> {
         &["chmod", "+x", &wrapper.display().to_string()],
         &[],
     )?;
-    let mut pc_args = vec![
-        wrapper.display().to_string(),
-        "--cflags".into(),
-        "--libs".into(),
-    ];
-    pc_args.extend(f.pkg_config.iter().cloned());
-    let pc_argv: Vec<&str> = pc_args.iter().map(String::as_str).collect();
-    let flags = run_in(scratch, &pc_argv, &[])?;
+    let flags = if f.pkg_config.is_empty() {
+        f.link_flags.join(" ")
+    } else {
+        let mut pc_args = vec![
+            wrapper.display().to_string(),
+            "--cflags".into(),
+            "--libs".into(),
+        ];
+        pc_args.extend(f.pkg_config.iter().cloned());
+        let pc_argv: Vec<&str> = pc_args.iter().map(String::as_str).collect();
+        run_in(scratch, &pc_argv, &[])?
+    };
     let exe = scratch.join(format!("{}-test", f.package));
     // As the flavour of a program that uses the library compiles and
     // links: with the flavour's CPPFLAGS and LDFLAGS (the triplet's include
