@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
         generated: false,
         rules: Some(RULES.to_string()),
         sources: Vec::new(),
+        bake_files: Vec::new(),
     };
     let _ = check(&tree);
     // add-flavour's plan edits the control text itself.
@@ -70,6 +71,10 @@ fuzz_target!(|data: &[u8]| {
                 rules: RULES.to_string(),
                 native_install: None,
                 bake_file_exists: false,
+                // Every library flavour the control file could name.
+                installed_flavours: add_flavour::library_flavour_candidates(&text)
+                    .into_iter()
+                    .collect(),
             };
             let _ = add_flavour::plan(&req, &inputs);
         }

@@ -1,6 +1,8 @@
 //! `debian/rules` as dh-rumprun reads it with makefile-lossless: the
 //! add-flavour plan (`read_rules` and the edits it makes) and the lint
-//! checks of the rules (`check_rules`), on a fixed valid control file.
+//! checks of the rules (`check_rules`), on a fixed valid control file; and
+//! the same text as a plain upstream Makefile whose directory variables the
+//! flavour sets (`make_dirs`).
 #![no_main]
 
 use dh_rumprun::add_flavour::{self, Inputs, Request};
@@ -39,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
         rules: rules.to_string(),
         native_install: Some("usr/bin/hello\n".into()),
         bake_file_exists: false,
+        installed_flavours: Default::default(),
     };
     let _ = add_flavour::plan(&req, &inputs);
     static CONTROL: OnceLock<Control> = OnceLock::new();
@@ -48,8 +51,11 @@ fuzz_target!(|data: &[u8]| {
     let tree = Tree {
         control: control.clone(),
         generated: false,
-        rules: Some(rules.into_owned()),
+        rules: Some(rules.to_string()),
         sources: Vec::new(),
+        bake_files: Vec::new(),
     };
     let _ = check(&tree);
+    // A plain Makefile's directory variables, read the same way.
+    let _ = dh_rumprun::make_dirs::assigned_directories(&rules);
 });
