@@ -94,6 +94,9 @@ build_deb() {
 	rm -f "${parent}/${changes}"
 	(cd "$dir" && dpkg-buildpackage -b -uc -us)
 	mkdir -p target/debian
+	# Earlier versions' files would be a second .deb of the same package.
+	rm -f "target/debian/${package}_"* "target/debian/${package}-dbgsym_"* \
+		"target/debian/$(cd "$dir" && dpkg-parsechangelog -SSource)_"*
 	local built_files=("$changes")
 	while read -r file; do
 		built_files+=("$file")
