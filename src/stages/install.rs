@@ -345,18 +345,26 @@ fn program_steps(
         None => InputError::at(&ctx.control_path, stanza_line, message, fix),
     };
     if list.lines.is_empty() {
+        let outside = installed_outside_prefix(ctx.triplet, &inputs.staged);
         return Err(at(
             None,
             format!(
-                "flavour {} has no program to bake: debian/{}.rumprun lists none and the flavour installs nothing in bin or sbin under its prefix {}",
+                "flavour {} has no program to bake: debian/{}.rumprun lists none and the flavour links no program in bin or sbin under its prefix {}",
                 list.package,
                 list.package,
                 flavour_prefix(ctx.triplet).display()
             ),
-            format!(
-                "list the programs in debian/{}.rumprun: PROGRAM CONFIG",
-                list.package
-            ),
+            if outside.is_empty() {
+                format!(
+                    "list the programs in debian/{}.rumprun: PROGRAM CONFIG",
+                    list.package
+                )
+            } else {
+                format!(
+                    "the build installed {} outside the prefix: make it honour the prefix (prefix=, PREFIX= or --prefix)",
+                    outside.join(", ")
+                )
+            },
         ));
     }
     let images = bake::images(&file, &list.lines)?;
@@ -456,15 +464,7 @@ fn not_installed(triplet: &str, program: &Path, staged: &BTreeSet<PathBuf>) -> (
             format!("the flavour installs: {}", names.join(", ")),
         );
     }
-    let outside: Vec<String> = staged
-        .iter()
-        .filter(|p| {
-            p.parent()
-                .is_some_and(|d| d.ends_with("bin") || d.ends_with("sbin"))
-                && !p.starts_with(staged_prefix(triplet))
-        })
-        .map(|p| p.display().to_string())
-        .collect();
+    let outside = installed_outside_prefix(triplet, staged);
     let fix = if outside.is_empty() {
         "give the program's path as the flavour installs it under its prefix, e.g. bin/NAME"
             .to_string()
@@ -475,6 +475,20 @@ fn not_installed(triplet: &str, program: &Path, staged: &BTreeSet<PathBuf>) -> (
         )
     };
     (message, fix)
+}
+
+/// The staged files in a `bin` or `sbin` directory outside the flavour's
+/// prefix: programs of a build that did not honour it.
+fn installed_outside_prefix(triplet: &str, staged: &BTreeSet<PathBuf>) -> Vec<String> {
+    staged
+        .iter()
+        .filter(|p| {
+            p.parent()
+                .is_some_and(|d| d.ends_with("bin") || d.ends_with("sbin"))
+                && !p.starts_with(staged_prefix(triplet))
+        })
+        .map(|p| p.display().to_string())
+        .collect()
 }
 
 /// Fills the flavour packages from the staged install.
@@ -696,6 +710,13 @@ mod tests {
         assert!(
             e.to_string()
                 .starts_with("debian/control:10: flavour hello-rumprun has no program to bake"),
+            "{e}"
+        );
+        let e = fill_plan(&ctx, &inputs(None, "", &["usr/bin/jshon"])).expect_err("outside");
+        assert!(
+            e.to_string().ends_with(
+                "; the build installed usr/bin/jshon outside the prefix: make it honour the prefix (prefix=, PREFIX= or --prefix)"
+            ),
             "{e}"
         );
     }
