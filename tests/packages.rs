@@ -20,9 +20,9 @@ mod common;
 
 use common::debs::{
     Case, GREET, Image, LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, check_flavour, deb_field,
-    deb_files, extract, shipped_files, tail,
+    deb_files, extract, move_build_output, shipped_files, sources_of, tail,
 };
-use common::{TempTree, fixture_dir, repo_root, run_ok, snapshot};
+use common::{TempTree, fixture_dir, package_build_command, repo_root, run_ok, snapshot};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -55,25 +55,7 @@ impl Work {
     /// Runs `program args` in the tree with `env` added; panics with the
     /// output unless it succeeds.
     fn run(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut cmd = Command::new(program);
-        cmd.args(args)
-            .current_dir(&self.dir)
-            .env("LC_ALL", "C.UTF-8");
-        for var in [
-            "DEB_BUILD_PROFILES",
-            "DEB_BUILD_OPTIONS",
-            "DH_VERBOSE",
-            "RUMPRUN_TOOLCHAIN",
-            "MAKEFLAGS",
-            "MAKELEVEL",
-            "MFLAGS",
-        ] {
-            cmd.env_remove(var);
-        }
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd
+        let out = package_build_command(program, args, &self.dir, env)
             .output()
             .unwrap_or_else(|e| panic!("running {program}: {e}"));
         assert!(
@@ -94,20 +76,8 @@ impl Work {
         let start = Instant::now();
         self.run("dpkg-buildpackage", &["-b", "-uc", "-us"], env);
         let secs = start.elapsed().as_secs_f64();
-        let out_dir = self.tmp.path().join(label);
-        fs::create_dir_all(&out_dir).expect("mkdir");
-        let mut debs = BTreeMap::new();
-        for entry in fs::read_dir(self.tmp.path()).expect("ls").flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !entry.path().is_file() {
-                continue;
-            }
-            let to = out_dir.join(&name);
-            fs::rename(entry.path(), &to).expect("move build output");
-            if let Some(pkg) = name.strip_suffix(".deb").and_then(|n| n.split('_').next()) {
-                debs.insert(pkg.to_string(), to);
-            }
-        }
+        let debs = move_build_output(self.tmp.path(), &self.tmp.path().join(label))
+            .expect("move build output");
         (debs, secs)
     }
 }
@@ -130,26 +100,6 @@ fn assert_same_tree(
         diffs.push(format!("removed: {}", p.display()));
     }
     assert!(diffs.is_empty(), "{what}:\n{}", diffs.join("\n"));
-}
-
-/// `src (= version), ...` of installed binary packages, sorted by source,
-/// as dpkg-query derives them.
-fn sources_of(packages: &[&str]) -> String {
-    if packages.is_empty() {
-        return String::new();
-    }
-    let out = run_ok(
-        Command::new("dpkg-query")
-            .args(["-W", "-f", "${source:Package} (= ${source:Version})\n"])
-            .args(packages),
-    );
-    let mut sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
-    sources.sort();
-    sources.dedup();
-    sources.join(", ")
 }
 
 /// Runs `dh_rumprun lint` on a built flavour .deb from its source tree

@@ -25,8 +25,8 @@
 
 mod common;
 
-use common::debs::{deb_field, deb_files, tail};
-use common::{TempTree, fixture_dir, repo_root, run_ok};
+use common::debs::{deb_field, deb_files, move_build_output, sources_of, tail};
+use common::{TempTree, fixture_dir, package_build_command, repo_root};
 use deb822_lossless::Deb822;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -269,48 +269,13 @@ fn cases_in_order() -> Vec<Case> {
     ordered
 }
 
-/// `src (= version), ...` of installed binary packages, sorted by source.
-fn sources_of(packages: &[String]) -> String {
-    if packages.is_empty() {
-        return String::new();
-    }
-    let out = run_ok(
-        Command::new("dpkg-query")
-            .args(["-W", "-f", "${source:Package} (= ${source:Version})\n"])
-            .args(packages),
-    );
-    let mut sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
-    sources.sort();
-    sources.dedup();
-    sources.join(", ")
-}
-
 /// Runs a command in `dir`, with the environment of a package build
 /// (LC_ALL, no inherited debhelper or dpkg variables) plus `env`; the
 /// output on failure.
 fn run_in(dir: &Path, argv: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
-    let mut cmd = Command::new(argv[0]);
-    cmd.args(&argv[1..])
-        .current_dir(dir)
-        .env("LC_ALL", "C.UTF-8");
-    for var in [
-        "DEB_BUILD_PROFILES",
-        "DEB_BUILD_OPTIONS",
-        "DH_VERBOSE",
-        "RUMPRUN_TOOLCHAIN",
-        "MAKEFLAGS",
-        "MAKELEVEL",
-        "MFLAGS",
-    ] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().map_err(|e| format!("running {argv:?}: {e}"))?;
+    let out = package_build_command(argv[0], &argv[1..], dir, env)
+        .output()
+        .map_err(|e| format!("running {argv:?}: {e}"))?;
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -336,21 +301,8 @@ fn build(
     env: &[(&str, &str)],
 ) -> Result<BTreeMap<String, PathBuf>, String> {
     run_in(dir, &["dpkg-buildpackage", "-B", "-uc", "-us"], env)?;
-    fs::create_dir_all(into).map_err(|e| e.to_string())?;
     let parent = dir.parent().expect("parent");
-    let mut debs = BTreeMap::new();
-    for entry in fs::read_dir(parent).expect("ls").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !entry.path().is_file() {
-            continue;
-        }
-        let to = into.join(&name);
-        fs::rename(entry.path(), &to).map_err(|e| e.to_string())?;
-        if let Some(pkg) = name.strip_suffix(".deb").and_then(|n| n.split('_').next()) {
-            debs.insert(pkg.to_string(), to);
-        }
-    }
-    Ok(debs)
+    move_build_output(parent, into).map_err(|e| format!("moving the build's output: {e}"))
 }
 
 /// The tier's work on one case; `Err` says what failed.

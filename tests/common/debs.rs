@@ -3,6 +3,8 @@
 //! image run, lintian), shared by the package builds on the host
 //! (tests/packages.rs) and in chroots (tests/chroot.rs).
 
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,6 +29,45 @@ pub struct Case {
     /// The installed binary packages whose sources `Static-Built-Using`
     /// must list, and nothing else.
     pub linked: &'static [&'static str],
+}
+
+/// Moves every file dpkg-buildpackage wrote into `from` (the parent of
+/// the tree it built) into `into`; returns the .debs by package name.
+pub fn move_build_output(from: &Path, into: &Path) -> std::io::Result<BTreeMap<String, PathBuf>> {
+    std::fs::create_dir_all(into)?;
+    let mut debs = BTreeMap::new();
+    for entry in std::fs::read_dir(from)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.path().is_file() {
+            continue;
+        }
+        let to = into.join(&name);
+        std::fs::rename(entry.path(), &to)?;
+        if let Some(pkg) = name.strip_suffix(".deb").and_then(|n| n.split('_').next()) {
+            debs.insert(pkg.to_string(), to);
+        }
+    }
+    Ok(debs)
+}
+
+/// `src (= version), ...` of installed binary packages, sorted by source,
+/// as dpkg-query derives them.
+pub fn sources_of<S: AsRef<OsStr>>(packages: &[S]) -> String {
+    if packages.is_empty() {
+        return String::new();
+    }
+    let out = super::run_ok(
+        Command::new("dpkg-query")
+            .args(["-W", "-f", "${source:Package} (= ${source:Version})\n"])
+            .args(packages),
+    );
+    let mut sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    sources.sort();
+    sources.dedup();
+    sources.join(", ")
 }
 
 /// The last `n` lines of `text`.

@@ -313,6 +313,35 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u32, Vec<u8>)> {
     out
 }
 
+/// The command `program ARGS` in `dir` with the environment of a package
+/// build: `LC_ALL=C.UTF-8`, none of the caller's build profiles, build
+/// options, debhelper verbosity, toolchain directory or make flags, then
+/// `env`.
+pub fn package_build_command(
+    program: &str,
+    args: &[&str],
+    dir: &Path,
+    env: &[(&str, &str)],
+) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(dir).env("LC_ALL", "C.UTF-8");
+    for var in [
+        "DEB_BUILD_PROFILES",
+        "DEB_BUILD_OPTIONS",
+        "DH_VERBOSE",
+        "RUMPRUN_TOOLCHAIN",
+        "MAKEFLAGS",
+        "MAKELEVEL",
+        "MFLAGS",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
 /// Runs `cmd`, panicking with the command and the tails of its output
 /// unless it succeeds.
 pub fn run_ok(cmd: &mut Command) -> Output {
