@@ -25,6 +25,8 @@ DEB_PACKAGES=(
 	zlib1g-dev
 	# a second Meson (Debian 13's, from PyPI) for tests/meson_cross.rs
 	python3-venv
+	# the real tier boots the real toolchain's images (tools/boot-image)
+	qemu-system-x86
 )
 
 # Installs the packages of DEB_PACKAGES that are not installed yet.
@@ -193,4 +195,78 @@ meson_next() {
 	fi
 	export DH_RUMPRUN_TEST_MESONS="$PWD/${venv}/bin/meson"
 	echo "${DH_RUMPRUN_TEST_MESONS}: $("${venv}/bin/meson" --version)"
+}
+
+# The real Rumprun toolchain (toolchain/rumprun/): its Debian source package
+# built once per machine and cached under /var/cache/dh-rumprun/ by the hash
+# of the source package; the .debs are copied into target/debian/ and
+# TOOLCHAIN_DEB is set to rumprun-toolchain-hw's (tools/real-toolchain).
+TOOLCHAIN_SRC=toolchain/rumprun
+real_toolchain_debs() {
+	section "the real Rumprun toolchain (${TOOLCHAIN_SRC})"
+	local upstream="${RUMPRUN_UPSTREAM:-../shared/rumprun-upstream}"
+	if [ ! -f "${upstream}/SHA256SUMS" ]; then
+		echo "$0: the upstream tarballs are not in ${upstream}/: set RUMPRUN_UPSTREAM to their directory" >&2
+		return 1
+	fi
+	upstream="$(readlink -f "$upstream")"
+	# The tarballs must be the ones the package was made for.
+	(cd "$upstream" && sha256sum --quiet -c "${OLDPWD}/${TOOLCHAIN_SRC}/orig.sha256")
+
+	local version key cache arch
+	version="$(dpkg-parsechangelog -l "${TOOLCHAIN_SRC}/debian/changelog" -SVersion)"
+	arch="$(dpkg-architecture -qDEB_HOST_ARCH)"
+	key="$(find "$TOOLCHAIN_SRC" -type f -print0 | LC_ALL=C sort -z |
+		xargs -0 sha256sum | sha256sum | cut -c1-16)"
+	cache="/var/cache/dh-rumprun/rumprun-toolchain/${key}"
+	if [ -f "${cache}/rumprun_${version}_${arch}.changes" ]; then
+		echo "cached: ${cache}"
+	else
+		local work="$PWD/target/toolchain"
+		local upver="${version%-*}"
+		local tree="${work}/rumprun-${upver}"
+		section "dpkg-buildpackage -us -uc (${TOOLCHAIN_SRC}, log: target/toolchain/build.log)"
+		rm -rf "$work"
+		mkdir -p "$tree/buildrump" "$tree/src-netbsd"
+		ln -s "${upstream}/rumprun_${upver}.orig.tar.xz" \
+			"${upstream}/rumprun_${upver}.orig-buildrump.tar.xz" \
+			"${upstream}/rumprun_${upver}.orig-src-netbsd.tar.xz" "$work/"
+		# As dpkg-source -x lays them out: the main tarball at the top,
+		# each component in its directory.
+		tar -xJf "${work}/rumprun_${upver}.orig.tar.xz" -C "$tree" --strip-components=1
+		tar -xJf "${work}/rumprun_${upver}.orig-buildrump.tar.xz" -C "$tree/buildrump" --strip-components=1
+		tar -xJf "${work}/rumprun_${upver}.orig-src-netbsd.tar.xz" -C "$tree/src-netbsd" --strip-components=1
+		cp -a "${TOOLCHAIN_SRC}/debian" "$tree/"
+		local start
+		start=$(date +%s)
+		if ! (cd "$tree" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc) \
+			>"${work}/build.log" 2>&1; then
+			tail -n 60 "${work}/build.log" >&2
+			return 1
+		fi
+		echo "built in $(( $(date +%s) - start )) s"
+
+		section "lintian --fail-on error (rumprun_${version}_${arch}.changes)"
+		lintian --fail-on error --info --display-info \
+			"${work}/rumprun_${version}_${arch}.changes" | tee "${work}/lintian.log"
+		echo "lintian: no error"
+
+		# Into the cache through a temporary directory and a rename, so a
+		# failed run leaves nothing half-copied for the next.
+		$SUDO mkdir -p "$(dirname "$cache")"
+		local tmp
+		tmp="$($SUDO mktemp -d "${cache}.tmp.XXXXXX")"
+		$SUDO cp "${work}"/*.dsc "${work}"/*.debian.tar.* "${work}"/*.deb \
+			"${work}"/*.changes "${work}"/*.buildinfo "${work}"/build.log "${work}"/lintian.log "$tmp/"
+		$SUDO chmod 755 "$tmp"
+		$SUDO rm -rf "$cache"
+		$SUDO mv "$tmp" "$cache"
+		rm -rf "$tree"
+	fi
+	mkdir -p target/debian
+	rm -f target/debian/rumprun-toolchain-*
+	cp "${cache}"/rumprun-toolchain-*.deb target/debian/
+	ls -l target/debian/rumprun-toolchain-*
+	TOOLCHAIN_DEB="target/debian/rumprun-toolchain-hw_${version}_${arch}.deb"
+	test -f "$TOOLCHAIN_DEB"
 }

@@ -4,6 +4,7 @@
 //! and its result with the lines the in-chroot checks printed.
 
 use crate::common::debs::tail;
+use crate::common::toolchain::Toolchain;
 use crate::common::{TempTree, fixture_dir, repo_root, run_ok};
 use std::collections::BTreeMap;
 use std::fs;
@@ -108,12 +109,17 @@ fn host_arch() -> String {
     .clone()
 }
 
-/// The .debs of dh-rumprun and of the stand-in toolchain that ./run-tests
-/// built into target/debian/.
+/// The .debs of dh-rumprun and of the installed toolchain (the stand-in,
+/// or the real one's rumprun-toolchain-hw) that ./run-tests built (or took
+/// from its cache) into target/debian/.
 pub fn tool_debs() -> Vec<PathBuf> {
     let dir = repo_root().join("target/debian");
     let arch = host_arch();
-    ["dh-rumprun_", "rumprun-standin-toolchain_"]
+    let toolchain = match Toolchain::installed() {
+        Toolchain::Standin => "rumprun-standin-toolchain_",
+        Toolchain::Real => "rumprun-toolchain-hw_",
+    };
+    ["dh-rumprun_", toolchain]
         .iter()
         .map(|prefix| {
             let found: Vec<PathBuf> = fs::read_dir(&dir)

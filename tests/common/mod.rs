@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each test crate uses its own subset
 
 pub mod debs;
+pub mod toolchain;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
