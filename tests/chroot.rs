@@ -34,7 +34,7 @@ mod builders;
 
 use builders::{Built, Chroot, Scratch, pbuilder, sbuild, tool_debs};
 use common::debs::{
-    GREET, LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, check_flavour, deb_field,
+    LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, check_flavour, deb_field, greet,
     shipped_files, sources_of, tail,
 };
 use common::toolchain::Toolchain;
@@ -63,22 +63,27 @@ fn check_program(what: &str, program: &Built, scratch: &Path) {
     program.assert_clean_success(&format!("{what}: greet"));
     // The toolchain packages as the chroot installed them: the source
     // names as on the host, the versions from the build's log.
-    let mut sources = vec!["libgreet (= 1.0-1)".to_string()];
-    for package in Toolchain::installed().linked() {
-        let source = sources_of(&[package]);
-        let name = source.split(' ').next().unwrap_or_default();
-        sources.push(format!("{name} (= {})", program.installed_version(package)));
-    }
-    sources.sort();
+    let in_chroot = |packages: &[&str]| {
+        let mut sources = vec!["libgreet (= 1.0-1)".to_string()];
+        for package in packages {
+            let source = sources_of(&[package]);
+            let name = source.split(' ').next().unwrap_or_default().to_string();
+            sources.push(format!("{name} (= {})", program.installed_version(package)));
+        }
+        sources.sort();
+        sources.dedup();
+        sources.join(", ")
+    };
+    let toolchain = Toolchain::installed();
     check_flavour(
-        &GREET,
+        &greet(),
         &program.debs["greet-rumprun"],
         scratch,
-        &sources.join(", "),
+        &in_chroot(toolchain.linked()),
     );
     assert_eq!(
         deb_field(&program.debs["greet-rumprun"], "Built-Using"),
-        "libgreet (= 1.0-1)",
+        in_chroot(toolchain.built_using()),
         "{what}"
     );
 }

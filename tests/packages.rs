@@ -1,11 +1,13 @@
 //! Whole source packages built with `dpkg-buildpackage -b -uc -us`, with
-//! the installed dh-rumprun and the installed stand-in toolchain: the
-//! fixtures of `fixtures/packages/` (one per build system) and GNU hello
-//! from Debian with a flavour stanza added.
+//! the installed dh-rumprun and the installed toolchain (the stand-in, or
+//! the real Rumprun toolchain in ./run-tests' real tier; see
+//! `common/toolchain.rs`): the fixtures of `fixtures/packages/` (one per
+//! build system) and GNU hello from Debian with a flavour stanza added.
 //!
 //! For each package: the flavour .deb holds exactly the baked images at
 //! the expected paths (plus the files every Debian package has), each image
-//! runs and prints what the program prints, the package is
+//! runs (or boots, with the real toolchain) and prints what the program
+//! prints, the package is
 //! architecture-specific and lintian-clean; `debian/rules clean` leaves the
 //! tree as it leaves it after a build without the flavour (pristine, for
 //! the fixtures); a second build gives byte-identical .debs; a build with the
@@ -19,8 +21,9 @@
 mod common;
 
 use common::debs::{
-    Case, GREET, Image, LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, check_flavour, deb_field,
-    deb_files, extract, move_build_output, shipped_files, static_built_using, tail,
+    Case, Image, LIBGREET_RUMPRUN_DEV_FILES, assert_lintian_clean, built_using, check_flavour,
+    deb_field, deb_files, extract, greet, move_build_output, shipped_files, static_built_using,
+    tail,
 };
 use common::{TempTree, fixture_dir, package_build_command, repo_root, run_ok, snapshot};
 use std::collections::BTreeMap;
@@ -189,7 +192,12 @@ fn build_and_check(
     let flavour = first
         .get(case.flavour)
         .unwrap_or_else(|| panic!("no {} .deb among {:?}", case.flavour, first.keys()));
-    check_flavour(case, flavour, work.tmp.path(), &static_built_using(case.linked));
+    check_flavour(
+        case,
+        flavour,
+        work.tmp.path(),
+        &static_built_using(case.linked),
+    );
     assert_rumprun_lint_clean(&work.dir, flavour);
     for native in case.native {
         assert!(
@@ -345,7 +353,7 @@ const COUNT: Case = Case {
 /// library flavour ships from there, the program under it is baked, and
 /// the compiler's temporary object of main.c is the package's own code.
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn plain_makefile_library_and_program_flavours_from_one_source() {
     let (work, debs) = build_and_check(&COUNT, &fixture_dir("packages/libcount"), true);
     let lib = &debs["libcount-rumprun-dev"];
@@ -369,25 +377,25 @@ fn plain_makefile_library_and_program_flavours_from_one_source() {
 }
 
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn autotools_fixture_builds_its_flavour() {
     build_and_check(&AUTOTOOLS, &fixture_dir("packages/demo-autotools"), true);
 }
 
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn cmake_cxx_fixture_builds_its_flavour() {
     build_and_check(&CMAKE, &fixture_dir("packages/demo-cmake"), true);
 }
 
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn meson_fixture_builds_its_flavour() {
     build_and_check(&MESON, &fixture_dir("packages/demo-meson"), true);
 }
 
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn makefile_fixture_builds_its_flavour() {
     build_and_check(&MAKE, &fixture_dir("packages/demo-make"), true);
 }
@@ -424,7 +432,7 @@ fn run_add_flavour(dir: &Path, args: &[&str]) {
 }
 
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain, and hello's source; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain, and hello's source; run ./run-tests"]
 fn gnu_hello_from_debian_builds_its_flavour() {
     let tmp = TempTree::new("hello-src");
     let dir = debian_source("hello_2.10-3", tmp.path());
@@ -526,7 +534,7 @@ fn bin_nmu(dir: &Path, source: &str, version: &str) {
 /// library, and Built-Using the LGPL libgreet; then the same with a
 /// binNMU of libgreet, whose source version carries no `+b1`.
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain, and installs packages; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain, and installs packages; run ./run-tests"]
 fn library_flavour_feeds_program_flavour() {
     let _dpkg = DPKG.lock().unwrap_or_else(|e| e.into_inner());
     let all = ["libgreet1", "libgreet-dev", "libgreet-rumprun-dev"];
@@ -558,10 +566,10 @@ fn library_flavour_feeds_program_flavour() {
         let prog = Work::copy_of(&fixture_dir("packages/greet"), "greet");
         let (debs, _) = prog.build("greet", &[]);
         check_flavour(
-            &GREET,
+            &greet(),
             &debs["greet-rumprun"],
             prog.tmp.path(),
-            &static_built_using(GREET.linked),
+            &static_built_using(greet().linked),
         );
         assert_eq!(
             deb_field(&debs["greet-rumprun"], "Static-Built-Using"),
@@ -569,7 +577,7 @@ fn library_flavour_feeds_program_flavour() {
         );
         assert_eq!(
             deb_field(&debs["greet-rumprun"], "Built-Using"),
-            "libgreet (= 1.0-1)"
+            built_using(&["libgreet-rumprun-dev"])
         );
         if binnmu {
             let installed = Command::new("dpkg-query")
@@ -605,7 +613,7 @@ const LZOP: Case = Case {
 /// links the library flavour (found through the flavour's -I/-L on
 /// /usr/TRIPLET; lzop's configure does not use pkg-config).
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain, Debian sources, and installs packages; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain, Debian sources, and installs packages; run ./run-tests"]
 fn debian_lzo2_and_lzop_build_their_flavours() {
     let _dpkg = DPKG.lock().unwrap_or_else(|e| e.into_inner());
     purge(&["liblzo2-rumprun-dev"]);
@@ -661,7 +669,7 @@ fn debian_lzo2_and_lzop_build_their_flavours() {
     );
     assert_eq!(
         deb_field(&debs["lzop-rumprun"], "Built-Using"),
-        "lzo2 (= 2.10-2)"
+        built_using(&["liblzo2-rumprun-dev"])
     );
     eprintln!(
         "lzo2 with its flavour (nocheck): {lib_secs:.1} s; lzop with its flavour: {prog_secs:.1} s"
@@ -699,7 +707,7 @@ fn library_fixture(name: &str, flavour: &str, files: &[&str], pc: &str) {
 }
 
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn meson_library_flavour() {
     library_fixture(
         "libtally-meson",
@@ -714,7 +722,7 @@ fn meson_library_flavour() {
 }
 
 #[test]
-#[ignore = "needs the installed dh-rumprun and stand-in toolchain; run ./run-tests"]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn cmake_library_flavour() {
     library_fixture(
         "libtally-cmake",

@@ -200,7 +200,8 @@ meson_next() {
 # The real Rumprun toolchain (toolchain/rumprun/): its Debian source package
 # built once per machine and cached under /var/cache/dh-rumprun/ by the hash
 # of the source package; the .debs are copied into target/debian/ and
-# TOOLCHAIN_DEB is set to rumprun-toolchain-hw's (tools/real-toolchain).
+# TOOLCHAIN_DEBS is set to those of rumprun-toolchain-hw and
+# rumprun-toolchain-xen (tools/real-toolchain).
 TOOLCHAIN_SRC=toolchain/rumprun
 real_toolchain_debs() {
 	section "the real Rumprun toolchain (${TOOLCHAIN_SRC})"
@@ -225,7 +226,6 @@ real_toolchain_debs() {
 		local work="$PWD/target/toolchain"
 		local upver="${version%-*}"
 		local tree="${work}/rumprun-${upver}"
-		section "dpkg-buildpackage -us -uc (${TOOLCHAIN_SRC}, log: target/toolchain/build.log)"
 		rm -rf "$work"
 		mkdir -p "$tree/buildrump" "$tree/src-netbsd"
 		ln -s "${upstream}/rumprun_${upver}.orig.tar.xz" \
@@ -237,6 +237,10 @@ real_toolchain_debs() {
 		tar -xJf "${work}/rumprun_${upver}.orig-buildrump.tar.xz" -C "$tree/buildrump" --strip-components=1
 		tar -xJf "${work}/rumprun_${upver}.orig-src-netbsd.tar.xz" -C "$tree/src-netbsd" --strip-components=1
 		cp -a "${TOOLCHAIN_SRC}/debian" "$tree/"
+		section "build-dependencies of ${TOOLCHAIN_SRC}"
+		$SUDO env DEBIAN_FRONTEND=noninteractive \
+			apt-get build-dep -y --no-install-recommends "$tree"
+		section "dpkg-buildpackage -us -uc (${TOOLCHAIN_SRC}, log: target/toolchain/build.log)"
 		local start
 		start=$(date +%s)
 		if ! (cd "$tree" && DEB_BUILD_OPTIONS="parallel=$(nproc)" dpkg-buildpackage -us -uc) \
@@ -246,9 +250,12 @@ real_toolchain_debs() {
 		fi
 		echo "built in $(( $(date +%s) - start )) s"
 
+		# The source package and the .debs; the overrides in debian/ say
+		# why each is there. Warnings are shown, errors fail.
 		section "lintian --fail-on error (rumprun_${version}_${arch}.changes)"
-		lintian --fail-on error --info --display-info \
-			"${work}/rumprun_${version}_${arch}.changes" | tee "${work}/lintian.log"
+		lintian --fail-on error "${work}/rumprun_${version}_${arch}.changes" \
+			>"${work}/lintian.log" 2>&1 || { cat "${work}/lintian.log"; return 1; }
+		{ grep -v '^N:' "${work}/lintian.log" || true; } | sort | uniq -c
 		echo "lintian: no error"
 
 		# Into the cache through a temporary directory and a rename, so a
@@ -267,6 +274,18 @@ real_toolchain_debs() {
 	rm -f target/debian/rumprun-toolchain-*
 	cp "${cache}"/rumprun-toolchain-*.deb target/debian/
 	ls -l target/debian/rumprun-toolchain-*
-	TOOLCHAIN_DEB="target/debian/rumprun-toolchain-hw_${version}_${arch}.deb"
-	test -f "$TOOLCHAIN_DEB"
+	TOOLCHAIN_DEBS=(
+		"target/debian/rumprun-toolchain-hw_${version}_${arch}.deb"
+		"target/debian/rumprun-toolchain-xen_${version}_${arch}.deb"
+	)
+	ls "${TOOLCHAIN_DEBS[@]}" >/dev/null
+}
+
+# Installs the real toolchain's .debs (TOOLCHAIN_DEBS): in place of the
+# stand-in, which conflicts with it.
+install_real_toolchain() {
+	section "install ${TOOLCHAIN_DEBS[*]}"
+	$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends --reinstall "${TOOLCHAIN_DEBS[@]/#/./}"
+	dpkg-query -W -f='${Package} ${Version} ${db:Status-Status}\n' rumprun-toolchain-hw rumprun-toolchain-xen
 }

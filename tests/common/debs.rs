@@ -45,6 +45,15 @@ pub fn static_built_using(packages: &[&str]) -> String {
     sources_of(&all)
 }
 
+/// What `Built-Using` of a program flavour linked with the installed
+/// (GPL-family licensed) `packages` must be: their sources and those of
+/// the installed toolchain's packages that go there too.
+pub fn built_using(packages: &[&str]) -> String {
+    let mut all: Vec<&str> = packages.to_vec();
+    all.extend_from_slice(Toolchain::installed().built_using());
+    sources_of(&all)
+}
+
 /// Moves every file dpkg-buildpackage wrote into `from` (the parent of
 /// the tree it built) into `into`; returns the .debs by package name.
 pub fn move_build_output(from: &Path, into: &Path) -> std::io::Result<BTreeMap<String, PathBuf>> {
@@ -167,7 +176,11 @@ pub fn check_flavour(case: &Case, deb: &Path, scratch: &Path, static_built_using
             continue;
         };
         let stdout = &ran.stdout;
-        assert_eq!(ran.status, 0, "{} exited {}:\n{stdout}", image.path, ran.status);
+        assert_eq!(
+            ran.status, 0,
+            "{} exited {}:\n{stdout}",
+            image.path, ran.status
+        );
         for line in image.prints {
             assert!(
                 stdout.lines().any(|l| l.contains(line)),
@@ -230,20 +243,38 @@ pub const LIBGREET_RUMPRUN_DEV_FILES: &[&str] = &[
 ];
 
 /// The program flavour of fixtures/packages/greet, linked with libgreet's
-/// library flavour.
-pub const GREET: Case = Case {
-    source: "greet",
-    native: &["greet"],
-    flavour: "greet-rumprun",
-    images: &[Image {
-        path: "usr/lib/rumprun/hw_virtio/greet",
-        config: "hw_virtio",
-        args: &[],
-        // The host's zlib (pkg-config file and library) is never seen.
-        prints: &[
-            "greet: Greetings from libgreet 1.0",
-            "zlib: pkg-config=no, link=no",
-        ],
-    }],
-    linked: &["libgreet-rumprun-dev"],
+/// library flavour, as the installed toolchain builds it.
+pub fn greet() -> Case {
+    Case {
+        source: "greet",
+        native: &["greet"],
+        flavour: "greet-rumprun",
+        images: match Toolchain::installed() {
+            Toolchain::Standin => &[GREET_IMAGE_STANDIN],
+            Toolchain::Real => &[GREET_IMAGE_REAL],
+        },
+        linked: &["libgreet-rumprun-dev"],
+    }
+}
+
+/// greet's image: the host's zlib (pkg-config file and library) is never
+/// seen; the stand-in has no zlib.
+const GREET_IMAGE_STANDIN: Image = Image {
+    path: "usr/lib/rumprun/hw_virtio/greet",
+    config: "hw_virtio",
+    args: &[],
+    prints: &[
+        "greet: Greetings from libgreet 1.0",
+        "zlib: pkg-config=no, link=no",
+    ],
+};
+
+/// greet's image with the real toolchain, whose C library directory has
+/// NetBSD's libz.a (but no zlib.pc).
+const GREET_IMAGE_REAL: Image = Image {
+    prints: &[
+        "greet: Greetings from libgreet 1.0",
+        "zlib: pkg-config=no, link=yes",
+    ],
+    ..GREET_IMAGE_STANDIN
 };

@@ -64,6 +64,18 @@ impl Toolchain {
         }
     }
 
+    /// The binary packages of the toolchain that go into `Built-Using`
+    /// as well: those whose copyright names a licence of the GPL family.
+    /// The real toolchain's does (some of NetBSD's sources are GPL, or
+    /// dual-licensed with the GPL), and dh-rumprun decides as dh-cargo
+    /// does, per package; the stand-in's C library, musl, is MIT.
+    pub fn built_using(self) -> &'static [&'static str] {
+        match self {
+            Toolchain::Standin => &[],
+            Toolchain::Real => &["rumprun-toolchain-hw"],
+        }
+    }
+
     /// Runs the image at `path`, baked for `config`, with `args`: the
     /// stand-in's image on the host; the real toolchain's hw image booted
     /// in QEMU. Xen images of the real toolchain cannot run here (no Xen):
