@@ -43,9 +43,11 @@ pub const MANUAL: Manual = Manual {
         Each bake runs as rumprun-bake -m 'add -Wl,-t,-t' CONFIG IMAGE PROGRAM, its output \
         (the linker's trace of the final link, which adds the C library and the rump kernel \
         components) kept for dh_rumprun_substvars.\n\n\
-        The images are static executables by design, so the package gets a lintian override \
-        for statically-linked-binary on exactly those files, with a comment saying why, and one \
-        for unknown-field Static-Built-Using, a field lintian 2.116 does not know yet.\n\n\
+        The images are static executables by design, with the libraries they link inside \
+        them, so the package gets lintian overrides for statically-linked-binary and \
+        embedded-library (lintian finds libm or zlib in an image) on exactly those files, \
+        with a comment saying why, and one for unknown-field Static-Built-Using, a field \
+        lintian 2.116 does not know yet.\n\n\
         A library flavour gets, from usr/TRIPLET/ of the staged install, the static archives \
         of lib/, the headers under include/ and the pkg-config files, never shared objects, \
         libtool archives, programs or documentation. Every path a pkg-config file resolves to \
@@ -401,8 +403,17 @@ mod tests {
                 .count(),
             2
         );
+        assert_eq!(
+            overrides
+                .1
+                .lines()
+                .filter(|l| l.starts_with("embedded-library * [usr/lib/rumprun/"))
+                .count(),
+            2
+        );
         assert!(overrides.1.lines().all(|l| l.starts_with('#')
             || l.starts_with("statically-linked-binary")
+            || l.starts_with("embedded-library")
             || l == "unknown-field Static-Built-Using"));
         assert!(
             l.contains(&"write debian/.debhelper/rumprun/baked/hello-rumprun (1 line)".to_string()),

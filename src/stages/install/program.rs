@@ -41,20 +41,21 @@ pub(super) fn installed_programs(triplet: &str, staged: &BTreeSet<PathBuf>) -> V
 }
 
 /// The lintian overrides of a program flavour: its images are static
-/// executables by design, and it carries `Static-Built-Using`, which
-/// lintian 2.116 (Debian 12) does not know yet.
+/// executables by design, with the libraries they link inside them, and
+/// it carries `Static-Built-Using`, which lintian 2.116 (Debian 12) does
+/// not know yet.
 pub fn program_overrides(images: &[Image]) -> String {
     let mut text = String::from(
         "# Static-Built-Using is a deb-control(5) field since dpkg 1.21.3; lintian 2.116 predates it.\n\
          unknown-field Static-Built-Using\n",
     );
     for i in images {
-        text.push_str(
-            "# A rumprun unikernel image is one static executable by design (program, C library and rump kernel).\n",
-        );
         text.push_str(&format!(
-            "statically-linked-binary [{}]\n",
-            i.dest.display()
+            "# A rumprun unikernel image is one static executable by design (program, C library and rump kernel).\n\
+             statically-linked-binary [{dest}]\n\
+             # The libraries it links are inside it by design too; Static-Built-Using names their sources.\n\
+             embedded-library * [{dest}]\n",
+            dest = i.dest.display()
         ));
     }
     text
