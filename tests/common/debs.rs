@@ -176,6 +176,24 @@ pub fn check_flavour(case: &Case, deb: &Path, scratch: &Path, static_built_using
             continue;
         };
         let stdout = &ran.stdout;
+        // What it printed, for the log: a guest's console from its
+        // program's start to its halt.
+        let shown: Vec<&str> = stdout
+            .lines()
+            .skip_while(|l| !l.starts_with("=== calling"))
+            .collect();
+        let shown = if shown.is_empty() {
+            stdout.lines().collect()
+        } else {
+            shown
+        };
+        eprintln!(
+            "{}: /{} {}:\n  {}",
+            case.flavour,
+            image.path,
+            image.args.join(" "),
+            shown.join("\n  ")
+        );
         assert_eq!(
             ran.status, 0,
             "{} exited {}:\n{stdout}",
