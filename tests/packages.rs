@@ -324,8 +324,10 @@ const HELLO: Case = Case {
     images: &[Image {
         path: "usr/lib/rumprun/hw_virtio/hello",
         config: "hw_virtio",
-        args: &[],
-        prints: &["Hello, world!"],
+        // Its arguments reach it (on a guest, through the kernel command
+        // line).
+        args: &["--greeting=Moin"],
+        prints: &["Moin"],
     }],
 };
 
