@@ -29,12 +29,17 @@ DEB_PACKAGES=(
 	qemu-system-x86
 )
 
+# Whether the Debian package $1 is installed (dpkg's status "installed").
+is_installed() {
+	dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed
+}
+
 # Installs the packages of DEB_PACKAGES that are not installed yet.
 install_debian_packages() {
 	section "Debian packages: ${DEB_PACKAGES[*]}"
 	local missing=() pkg
 	for pkg in "${DEB_PACKAGES[@]}"; do
-		if ! dpkg-query -W -f='${db:Status-Status}\n' "$pkg" 2>/dev/null | grep -qx installed; then
+		if ! is_installed "$pkg"; then
 			missing+=("$pkg")
 		fi
 	done

@@ -40,18 +40,19 @@ pub struct Case {
 /// toolchain's C library and components, sorted, as dpkg-query derives
 /// them.
 pub fn static_built_using(packages: &[&str]) -> String {
-    let mut all: Vec<&str> = packages.to_vec();
-    all.extend_from_slice(Toolchain::installed().linked());
-    sources_of(&all)
+    sources_with(packages, Toolchain::installed().linked())
 }
 
 /// What `Built-Using` of a program flavour linked with the installed
 /// (GPL-family licensed) `packages` must be: their sources and those of
 /// the installed toolchain's packages that go there too.
 pub fn built_using(packages: &[&str]) -> String {
-    let mut all: Vec<&str> = packages.to_vec();
-    all.extend_from_slice(Toolchain::installed().built_using());
-    sources_of(&all)
+    sources_with(packages, Toolchain::installed().built_using())
+}
+
+/// [`sources_of`] `packages` and the toolchain's `toolchain` packages.
+fn sources_with(packages: &[&str], toolchain: &[&str]) -> String {
+    sources_of(&[packages, toolchain].concat())
 }
 
 /// Moves every file dpkg-buildpackage wrote into `from` (the parent of
