@@ -1,7 +1,7 @@
 //! `dh_rumprun`, the maintainer's entry point, and the dispatch of the
 //! multi-call binary on the name it was called by.
 
-use crate::add_flavour::{DEFAULT_ARCHITECTURES, Inputs, Request, plan};
+use crate::commands::add_flavour::{DEFAULT_ARCHITECTURES, Inputs, Request, plan};
 use crate::flavour::FlavourKind;
 use crate::manual::{COMMON_STAGE_OPTIONS, Manual};
 use crate::stages::{self, Stage};
@@ -225,10 +225,11 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
             ));
         }
     };
-    let control_template = crate::control::template(std::path::Path::new(""));
-    let name = crate::add_flavour::flavour_name(req);
-    let installed_flavours =
-        installed_packages(&crate::add_flavour::library_flavour_candidates(&control));
+    let control_template = crate::debian::control::template(std::path::Path::new(""));
+    let name = crate::commands::add_flavour::flavour_name(req);
+    let installed_flavours = installed_packages(
+        &crate::commands::add_flavour::library_flavour_candidates(&control),
+    );
     let inputs = Inputs {
         control,
         control_template,
@@ -304,7 +305,7 @@ fn lint_command(
     explain: Option<&str>,
     paths: &[std::path::PathBuf],
 ) -> i32 {
-    use crate::lint::{Finding, fails, sort, tags};
+    use crate::commands::lint::{Finding, fails, sort, tags};
     if let Some(name) = explain {
         return match tags::tag(name) {
             Some(t) => {
@@ -357,8 +358,8 @@ fn lint_command(
 /// directory for a built package) applied.
 fn lint_path(
     path: &std::path::Path,
-) -> Result<Vec<crate::lint::Finding>, crate::location::InputError> {
-    use crate::lint::{deb, overrides, source};
+) -> Result<Vec<crate::commands::lint::Finding>, crate::location::InputError> {
+    use crate::commands::lint::{deb, overrides, source};
     use crate::location::InputError;
     use std::path::Path;
     let name = path.to_string_lossy();
@@ -393,7 +394,7 @@ fn lint_path(
         let control = std::fs::read_to_string("debian/control")
             .ok()
             .and_then(|text| {
-                crate::control::Control::parse(Path::new("debian/control"), &text).ok()
+                crate::debian::control::Control::parse(Path::new("debian/control"), &text).ok()
             });
         (std::path::PathBuf::from("."), found, control)
     } else {
@@ -430,7 +431,7 @@ fn lint_path(
             ));
         }
     }
-    let unused: Vec<crate::lint::Finding> = overrides::apply(&mut findings, &rules)
+    let unused: Vec<crate::commands::lint::Finding> = overrides::apply(&mut findings, &rules)
         .into_iter()
         .map(|o| {
             let context = if o.context.is_empty() {
@@ -438,7 +439,7 @@ fn lint_path(
             } else {
                 format!("{} {}", o.tag, o.context)
             };
-            crate::lint::Finding::new("unused-override", &o.package, o.source)
+            crate::commands::lint::Finding::new("unused-override", &o.package, o.source)
                 .context(context)
                 .at(&o.file, o.line)
         })
@@ -454,8 +455,8 @@ fn expected_images(package: &str) -> Vec<std::path::PathBuf> {
     let Ok(text) = std::fs::read_to_string(&file) else {
         return Vec::new();
     };
-    crate::bake::parse(&file, &text)
-        .and_then(|lines| crate::bake::images(&file, &lines))
+    crate::flavour::bake::parse(&file, &text)
+        .and_then(|lines| crate::flavour::bake::images(&file, &lines))
         .map(|images| images.into_iter().map(|i| i.dest).collect())
         .unwrap_or_default()
 }

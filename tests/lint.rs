@@ -62,7 +62,7 @@ fn golden_trees() {
         let clean = fs::read_to_string(root.join("clean/expected")).expect("clean");
         assert_eq!(clean, "", "the correct tree fires nothing");
         // The tags of built packages fire in lint::deb's unit tests.
-        for t in dh_rumprun::lint::tags::TAGS
+        for t in dh_rumprun::commands::lint::tags::TAGS
             .iter()
             .filter(|t| t.check != "deb")
         {
@@ -86,7 +86,7 @@ fn json_has_the_same_facts_and_explain_every_tag() {
             .iter()
             .any(|i| i["overridden"] == true && i["tag"] == "unsupported-process-call")
     );
-    for t in dh_rumprun::lint::tags::TAGS {
+    for t in dh_rumprun::commands::lint::tags::TAGS {
         let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
             .args(["lint", "--explain", t.name])
             .output()

@@ -12,11 +12,11 @@
 //! It needs debhelper installed (not dh-rumprun's package) and fails, rather
 //! than skipping, when `dh_listpackages` cannot be run.
 
-use dh_rumprun::control::Control;
-use dh_rumprun::dh_options::DhOptions;
+use dh_rumprun::debian::control::Control;
 use dh_rumprun::env::Env;
-use dh_rumprun::selection::select;
 use dh_rumprun::stages::compat_level;
+use dh_rumprun::stages::dh_options::DhOptions;
+use dh_rumprun::stages::selection::select;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

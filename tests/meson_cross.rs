@@ -8,7 +8,7 @@
 mod common;
 
 use common::TempTree;
-use dh_rumprun::cross_files::meson_cross_file;
+use dh_rumprun::flavour::cross_files::meson_cross_file;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

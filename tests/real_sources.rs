@@ -551,7 +551,7 @@ fn link_test(case: &Case, f: &Flavour, scratch: &Path) -> Result<(), String> {
     let wrapper = bin.join(format!("{TRIPLET}-pkg-config"));
     fs::write(
         &wrapper,
-        dh_rumprun::cross_files::pkg_config_wrapper(TRIPLET),
+        dh_rumprun::flavour::cross_files::pkg_config_wrapper(TRIPLET),
     )
     .map_err(|e| e.to_string())?;
     run_in(
@@ -575,7 +575,7 @@ fn link_test(case: &Case, f: &Flavour, scratch: &Path) -> Result<(), String> {
     // As the flavour of a program that uses the library compiles and
     // links: with the flavour's CPPFLAGS and LDFLAGS (the triplet's include
     // and lib directories), then what pkg-config says.
-    let flavour_env = dh_rumprun::build_env::flavour_environment(
+    let flavour_env = dh_rumprun::flavour::build_env::flavour_environment(
         TRIPLET,
         &dh_rumprun::env::Env::default(),
         scratch,

@@ -6,7 +6,7 @@
 mod common;
 
 use common::TempTree;
-use dh_rumprun::built_using::{SHOW_FORMAT, parse_installed, source_of};
+use dh_rumprun::flavour::built_using::{SHOW_FORMAT, parse_installed, source_of};
 use std::fs;
 use std::process::Command;
 

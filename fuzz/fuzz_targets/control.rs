@@ -2,12 +2,12 @@
 //! the stages and `dh_rumprun lint` / `add-flavour` do with the result.
 #![no_main]
 
-use dh_rumprun::add_flavour::{self, Inputs, Request};
-use dh_rumprun::control::{Control, says_generated};
+use dh_rumprun::commands::add_flavour::{self, Inputs, Request};
+use dh_rumprun::debian::control::{Control, says_generated};
 use dh_rumprun::env::Env;
 use dh_rumprun::flavour::{FlavourKind, flavour_kind, flavours};
-use dh_rumprun::lint::source::{Tree, check};
-use dh_rumprun::selection::built_packages;
+use dh_rumprun::commands::lint::source::{Tree, check};
+use dh_rumprun::stages::selection::built_packages;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! `dh_rumprun_substvars` reads it: `LinkTrace::parse`.
 #![no_main]
 
-use dh_rumprun::link_trace::LinkTrace;
+use dh_rumprun::flavour::link_trace::LinkTrace;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,8 +3,8 @@
 //! and `glob` on the contexts.
 #![no_main]
 
-use dh_rumprun::lint::overrides::{apply, glob, parse};
-use dh_rumprun::lint::{Finding, sort};
+use dh_rumprun::commands::lint::overrides::{apply, glob, parse};
+use dh_rumprun::commands::lint::{Finding, sort};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

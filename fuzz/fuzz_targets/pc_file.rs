@@ -3,7 +3,7 @@
 //! checked against the flavour's prefix. Never a panic, whatever the text.
 #![no_main]
 
-use dh_rumprun::pkg_config::{PcFile, check_flavour_pc, consumer_paths};
+use dh_rumprun::flavour::pkg_config::{PcFile, check_flavour_pc, consumer_paths};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

@@ -5,10 +5,10 @@
 //! flavour sets (`make_dirs`).
 #![no_main]
 
-use dh_rumprun::add_flavour::{self, Inputs, Request};
-use dh_rumprun::control::Control;
+use dh_rumprun::commands::add_flavour::{self, Inputs, Request};
+use dh_rumprun::debian::control::Control;
 use dh_rumprun::flavour::FlavourKind;
-use dh_rumprun::lint::source::{Tree, check};
+use dh_rumprun::commands::lint::source::{Tree, check};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -57,5 +57,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = check(&tree);
     // A plain Makefile's directory variables, read the same way.
-    let _ = dh_rumprun::make_dirs::assigned_directories(&rules);
+    let _ = dh_rumprun::flavour::make_dirs::assigned_directories(&rules);
 });

@@ -2,7 +2,7 @@
 //! then `bake::images`; also the `rumprun-bake list` reader.
 #![no_main]
 
-use dh_rumprun::bake;
+use dh_rumprun::flavour::bake;
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

@@ -1,10 +1,10 @@
 //! `dh_rumprun_build`: builds the rumprun flavour after `dh_auto_build`.
 
 use super::Context;
-use crate::build_env::parallel_jobs;
-use crate::layout::{Layout, flavour_prefix};
+use crate::flavour::build_env::parallel_jobs;
+use crate::flavour::layout::{Layout, flavour_prefix};
+use crate::flavour::make_dirs::{assigned_directories, directory_arguments, is_makefile_name};
 use crate::location::InputError;
-use crate::make_dirs::{assigned_directories, directory_arguments, is_makefile_name};
 use crate::manual::Manual;
 use crate::plan::{Plan, Step};
 use std::collections::BTreeSet;
@@ -30,7 +30,7 @@ pub const MANUAL: Manual = Manual {
 };
 
 /// The directory variables the Makefiles of a plain-Makefile flavour's
-/// tree assign an install path (see [`crate::make_dirs`]); empty for
+/// tree assign an install path (see [`crate::flavour::make_dirs`]); empty for
 /// other build systems.
 pub fn makefile_directories(ctx: &Context, layout: &Layout) -> BTreeSet<&'static str> {
     let mut found = BTreeSet::new();
@@ -97,7 +97,7 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::Tree;
+    use crate::flavour::layout::Tree;
     use crate::stages::{Stage, test_context};
 
     #[test]

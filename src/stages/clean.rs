@@ -1,7 +1,7 @@
 //! `dh_rumprun_clean`: removes what the stages made, after `dh_auto_clean`.
 
 use super::Context;
-use crate::layout::FLAVOUR_DIR;
+use crate::flavour::layout::FLAVOUR_DIR;
 use crate::manual::Manual;
 use crate::plan::{Plan, Step};
 use std::path::PathBuf;

@@ -2,16 +2,16 @@
 //! `dh_auto_configure` configured the native build.
 
 use super::Context;
-use crate::cross_files::{cmake_toolchain_file, meson_cross_file, pkg_config_wrapper};
-use crate::layout::{
+use crate::flavour::cross_files::{cmake_toolchain_file, meson_cross_file, pkg_config_wrapper};
+use crate::flavour::layout::{
     FLAVOUR_DIR, LAYOUT_FILE, Layout, Tree, WhichBuildSystem, bin_dir, build_dir, copy_dir,
     copy_excludes, flavour_prefix,
 };
-use crate::link_trace::{TRACE_DIR, compiler_wrapper, trace_link_script};
+use crate::flavour::link_trace::{TRACE_DIR, compiler_wrapper, trace_link_script};
+use crate::flavour::toolchain::{Probe, probe};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Command, Plan, Step};
-use crate::toolchain::{Probe, probe};
 use std::path::{Path, PathBuf};
 
 /// The manual of `dh_rumprun_configure`.
@@ -269,7 +269,8 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
         }
         "cmake" => {
             let sysroot = inputs.probe.sysroot.as_deref();
-            let own = sysroot.and_then(|s| crate::toolchain::cmake_toolchain_file(s, ctx.triplet));
+            let own = sysroot
+                .and_then(|s| crate::flavour::toolchain::cmake_toolchain_file(s, ctx.triplet));
             steps.push(Step::Write {
                 path: toolchain_file.clone(),
                 contents: cmake_toolchain_file(ctx.triplet, own.as_deref(), sysroot, &tracer),
@@ -319,8 +320,8 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flavour::toolchain::Probe;
     use crate::stages::{Stage, test_context};
-    use crate::toolchain::Probe;
 
     fn inputs(build_system: &str, build_directory: Option<&str>) -> Inputs {
         Inputs {

@@ -7,9 +7,9 @@ mod library;
 mod program;
 
 use super::Context;
-use crate::bake::{self, BakeLine};
 use crate::flavour::FlavourKind;
-use crate::layout::{Layout, stage_dir, staged_prefix};
+use crate::flavour::bake::{self, BakeLine};
+use crate::flavour::layout::{Layout, stage_dir, staged_prefix};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Command, Plan, Step};
@@ -65,7 +65,7 @@ pub const MANUAL: Manual = Manual {
 /// program flavour (one path per line, relative to the staged install),
 /// for `dh_rumprun_substvars`.
 pub fn baked_record(package: &str) -> PathBuf {
-    Path::new(crate::layout::FLAVOUR_DIR)
+    Path::new(crate::flavour::layout::FLAVOUR_DIR)
         .join("baked")
         .join(package)
 }
@@ -336,7 +336,7 @@ mod tests {
             pc_files: BTreeMap::new(),
             layout: Layout {
                 build_system: "autoconf".into(),
-                tree: crate::layout::Tree::Copy { from: ".".into() },
+                tree: crate::flavour::layout::Tree::Copy { from: ".".into() },
                 compiler_include: None,
             },
         }

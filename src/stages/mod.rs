@@ -5,21 +5,23 @@
 pub mod build;
 pub mod clean;
 pub mod configure;
+pub mod dh_options;
 pub mod install;
+pub mod selection;
 pub mod substvars;
 pub mod test;
 
-use crate::build_env::flavour_environment;
-use crate::control::Control;
-use crate::dh_options::{DhOptions, Parallel};
+use crate::debian::control::Control;
 use crate::env::Env;
+use crate::flavour::build_env::flavour_environment;
+use crate::flavour::layout::{LAYOUT_FILE, Layout, bin_dir};
+use crate::flavour::toolchain::{find_in, is_executable, missing_tool, search_dirs};
 use crate::flavour::{Flavour, flavours, triplet};
-use crate::layout::{LAYOUT_FILE, Layout, bin_dir};
 use crate::location::InputError;
 use crate::manual::{COMMON_STAGE_OPTIONS, Manual};
 use crate::plan::{Command, Plan, Step};
-use crate::selection::select;
-use crate::toolchain::{find_in, is_executable, missing_tool, search_dirs};
+use crate::stages::dh_options::{DhOptions, Parallel};
+use crate::stages::selection::select;
 use std::path::{Path, PathBuf};
 
 /// One of the six stages.
@@ -321,7 +323,7 @@ pub fn context(
     }
     let host = match selection.host_arch {
         Some(host) => host,
-        None => crate::arch::host_arch(env.get("DEB_HOST_ARCH")).map_err(Failure::Input)?,
+        None => crate::debian::arch::host_arch(env.get("DEB_HOST_ARCH")).map_err(Failure::Input)?,
     };
     let Some(triplet) = triplet(&host) else {
         let line = control
@@ -402,7 +404,7 @@ pub fn main(stage: Stage, args: &[String]) -> i32 {
     }
     // dh_rumprun_install's second half is planned from what the first half
     // staged; under --no-act, from a staged install an earlier run left.
-    let staged = ctx.root.join(crate::layout::stage_dir()).is_dir();
+    let staged = ctx.root.join(crate::flavour::layout::stage_dir()).is_dir();
     if stage == Stage::Install && (!ctx.opts.no_act || staged) {
         let fill = install::FillInputs::read(&ctx).and_then(|i| install::fill_plan(&ctx, &i));
         if let Err(status) = run(&ctx, fill) {

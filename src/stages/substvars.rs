@@ -3,13 +3,13 @@
 
 use super::Context;
 use super::install::baked_record;
-use crate::built_using::{
+use crate::flavour::FlavourKind;
+use crate::flavour::built_using::{
     SHOW_FORMAT, merged_usr_twin, parse_installed, parse_search, requires_source, source_of,
     substvar_value,
 };
-use crate::flavour::FlavourKind;
-use crate::layout::stage_dir;
-use crate::link_trace::{LinkTrace, TRACE_DIR, is_toolchain_temporary, temporary_dirs};
+use crate::flavour::layout::stage_dir;
+use crate::flavour::link_trace::{LinkTrace, TRACE_DIR, is_toolchain_temporary, temporary_dirs};
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Plan, Step};

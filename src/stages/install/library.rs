@@ -4,9 +4,9 @@
 
 use super::{Context, FillInputs, log_installed, overrides_steps};
 use crate::flavour::Flavour;
-use crate::layout::{flavour_prefix, stage_dir};
+use crate::flavour::layout::{flavour_prefix, stage_dir};
+use crate::flavour::pkg_config::check_flavour_pc;
 use crate::location::InputError;
-use crate::pkg_config::check_flavour_pc;
 use crate::plan::{Command, Step};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -4,10 +4,10 @@
 //! lintian overrides.
 
 use super::{Context, FillInputs, ProgramList, baked_record, log_installed, overrides_steps};
-use crate::bake::{self, DEFAULT_PROGRAM_DIRS, Image};
-use crate::elf::Elf;
-use crate::layout::{flavour_prefix, stage_dir, staged_prefix};
-use crate::link_trace::{TRACE_DIR, bake_trace_file, trace_header};
+use crate::flavour::bake::{self, DEFAULT_PROGRAM_DIRS, Image};
+use crate::flavour::elf::Elf;
+use crate::flavour::layout::{flavour_prefix, stage_dir, staged_prefix};
+use crate::flavour::link_trace::{TRACE_DIR, bake_trace_file, trace_header};
 use crate::location::InputError;
 use crate::plan::{Command, Step};
 use std::collections::BTreeSet;
@@ -21,7 +21,7 @@ pub(super) fn is_rumprun_program(path: &Path) -> bool {
     let regular = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file());
     regular
         && std::fs::read(path).is_ok_and(|bytes| {
-            crate::elf::classify(&bytes) == Some(Elf::Relocatable { bake_recipe: true })
+            crate::flavour::elf::classify(&bytes) == Some(Elf::Relocatable { bake_recipe: true })
         })
 }
 

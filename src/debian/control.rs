@@ -4,8 +4,8 @@
 //! The file is parsed with `deb822-lossless`, which never fails: its syntax
 //! errors carry text ranges, turned here into `debian/control:LINE`.
 
+use crate::debian::profiles::Formula;
 use crate::location::{InputError, LineIndex};
-use crate::profiles::Formula;
 use deb822_lossless::Deb822;
 use std::path::Path;
 

@@ -46,7 +46,7 @@ fn meson_list(words: &[String]) -> String {
 
 /// The Meson cross file: the triplet's tools, the machine, and the
 /// flavour's compile and link flags. `system` is what the compiler
-/// presents (see [`crate::toolchain::system_from_predefines`]).
+/// presents (see [`crate::flavour::toolchain::system_from_predefines`]).
 ///
 /// The pkg-config wrapper is named under both keys Meson has read:
 /// `pkgconfig` (Meson before 1.3, Debian 12's 1.0.1 among them, which

@@ -1,8 +1,21 @@
-//! Which binary stanzas are rumprun flavours, and the rumprun target of a
-//! Debian host architecture.
+//! The flavour build: which binary stanzas are rumprun flavours and the
+//! rumprun target of a Debian host architecture (here), and in the
+//! submodules the layout, environment, toolchain, cross files, bake, link
+//! traces and Built-Using.
 
-use crate::arch::ArchTable;
-use crate::control::{Control, Package};
+pub mod bake;
+pub mod build_env;
+pub mod built_using;
+pub mod cross_files;
+pub mod elf;
+pub mod layout;
+pub mod link_trace;
+pub mod make_dirs;
+pub mod pkg_config;
+pub mod toolchain;
+
+use crate::debian::arch::ArchTable;
+use crate::debian::control::{Control, Package};
 use crate::location::InputError;
 
 /// The two kinds of flavour package.

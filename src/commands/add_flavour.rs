@@ -17,7 +17,7 @@
 
 mod native_rules;
 
-use crate::control::{Control, says_generated};
+use crate::debian::control::{Control, says_generated};
 use crate::flavour::FlavourKind;
 use crate::location::InputError;
 use debian_control::lossless::relations::Relations;
@@ -357,7 +357,7 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             .unwrap_or_default();
         let mut req = req.clone();
         if req.bake.is_empty() && req.kind == FlavourKind::Program {
-            req.bake = vec![crate::bake::DEFAULT_CONFIG.to_string()];
+            req.bake = vec![crate::flavour::bake::DEFAULT_CONFIG.to_string()];
         }
         let body = stanza(&req, &name, &profile, (&synopsis, &long));
         let trimmed = text.trim_end_matches(['\n', '\r']).len();
@@ -472,7 +472,7 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
     }
     if req.kind == FlavourKind::Program && !inputs.bake_file_exists {
         let default_configs =
-            req.bake.is_empty() || req.bake == [crate::bake::DEFAULT_CONFIG.to_string()];
+            req.bake.is_empty() || req.bake == [crate::flavour::bake::DEFAULT_CONFIG.to_string()];
         let known = programs_from_install(inputs.native_install.as_deref());
         let path = PathBuf::from(format!("debian/{name}.rumprun"));
         if known.is_empty() && default_configs {
@@ -481,11 +481,11 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             out.notes.push(format!(
                 "{}: not written: without it every program the flavour installs in bin and sbin under its prefix is baked for {}; write it to choose programs or configs",
                 path.display(),
-                crate::bake::DEFAULT_CONFIG
+                crate::flavour::bake::DEFAULT_CONFIG
             ));
         } else {
             let configs = if req.bake.is_empty() {
-                crate::bake::DEFAULT_CONFIG.to_string()
+                crate::flavour::bake::DEFAULT_CONFIG.to_string()
             } else {
                 req.bake.join(",")
             };

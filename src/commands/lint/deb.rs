@@ -3,7 +3,7 @@
 //! flavour, or a `-dbgsym`, gets no tag.
 
 use super::Finding;
-use crate::elf::{Elf, classify};
+use crate::flavour::elf::{Elf, classify};
 use crate::location::InputError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -3,12 +3,12 @@
 //! (wildcards included), Build-Profiles against `DEB_BUILD_PROFILES`,
 //! `-a`/`-i`/`-p`/`-N`, `DH_INTERNAL_OPTIONS` and `--remaining-packages`.
 
-use crate::arch::{ArchTable, host_arch, target_arch};
-use crate::control::{Control, Package};
-use crate::dh_options::{DhOptions, Request};
+use crate::debian::arch::{ArchTable, host_arch, target_arch};
+use crate::debian::control::{Control, Package};
+use crate::debian::profiles::active_profiles;
 use crate::env::Env;
 use crate::location::InputError;
-use crate::profiles::active_profiles;
+use crate::stages::dh_options::{DhOptions, Request};
 use std::path::Path;
 
 /// The packages a command acts on, or why it acts on none.

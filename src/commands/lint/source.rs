@@ -3,10 +3,10 @@
 //! rumprun flavour gets no tag.
 
 use super::Finding;
-use crate::control::{Control, Package, says_generated, template};
+use crate::debian::control::{Control, Package, says_generated, template};
+use crate::debian::rules::{is_shared_switch, runs_dh};
 use crate::flavour::{flavour_kind, triplet};
 use crate::location::InputError;
-use crate::rules::{is_shared_switch, runs_dh};
 use debian_control::lossless::relations::Relations;
 use makefile_lossless::Makefile;
 use regex::Regex;
@@ -196,7 +196,7 @@ fn check_bake_files(files: &[(String, String)], out: &mut Vec<Finding>) {
         let package = file
             .trim_start_matches("debian/")
             .trim_end_matches(".rumprun");
-        let Ok(lines) = crate::bake::parse(Path::new(file), text) else {
+        let Ok(lines) = crate::flavour::bake::parse(Path::new(file), text) else {
             continue;
         };
         for l in lines {

@@ -101,7 +101,7 @@ pub struct Layout {
     /// Out of tree or in a copy.
     pub tree: Tree,
     /// The compiler's own header directory (intrinsics), when it has one
-    /// (see [`crate::toolchain::Probe`]).
+    /// (see [`crate::flavour::toolchain::Probe`]).
     pub compiler_include: Option<PathBuf>,
 }
 

@@ -4,7 +4,7 @@
 //! install's override.
 
 use super::Refusal;
-use crate::rules::{
+use crate::debian::rules::{
     build_system_options, is_host_specific, is_install_dir_switch, is_shared_switch, runs_dh,
 };
 use makefile_lossless::Makefile;
