@@ -2,6 +2,7 @@
 //! multi-call binary on the name it was called by.
 
 use crate::commands::add_flavour::{DEFAULT_ARCHITECTURES, Inputs, Request, plan};
+use crate::commands::chain::Format;
 use crate::flavour::FlavourKind;
 use crate::manual::{COMMON_STAGE_OPTIONS, Manual};
 use crate::stages::{self, Stage};
@@ -39,6 +40,28 @@ pub const MANUAL: Manual = Manual {
         prints lintian-style tags; overrides in lintian's syntax come from \
         debian/source/rumprun-lint-overrides and debian/PKG.rumprun-lint-overrides. Exit 1 when \
         a tag at or above --fail-on is not overridden, 2 on unusable input.\n\n\
+        dh_rumprun chain [--json | --dot] [--installed-only] [--links PKG[,PKG]] [--explain TAG] \
+        TARGET ... answers which library flavours the flavour of TARGET (an unpacked source tree \
+        or a source package known to apt) needs, in what order, and what blocks each, from the \
+        data on the machine: apt's package and source lists, dpkg's database, the installed .pc \
+        files and the installed development packages' archives; no build, and no network. The \
+        libraries the flavour links are --links, else the natives of the -rumprun-dev \
+        build-dependencies (a target with library flavours), else every -dev build-dependency \
+        that applies on the flavour's system; build profiles come from DEB_BUILD_PROFILES, so a \
+        profile that drops the native-only build-dependencies narrows the answer. From each \
+        library the chain follows the -dev packages its package depends on and the modules its \
+        .pc files require (Requires, Requires.private), down to the C library, which the \
+        toolchain brings. Rumprun's libc and kernel are NetBSD's, so restrictions and \
+        architectures are evaluated for netbsd-CPU: a library's dependency built for linux-any \
+        only is left out and said. Each source gets a line in build order: toolchain, present \
+        (flavours installed), available (flavours known to apt), build or blocked, and the \
+        target last; its tags (library-without-static-archive, \
+        library-architecture-excludes-flavour, source-not-available, dependency-cycle, \
+        library-unknown as errors; unsupported-process-call and unsupported-dynamic-loading from \
+        the archives' undefined symbols, library-contents-unknown as infos) follow it, as lint \
+        prints them. --json prints the same facts; --dot a Graphviz graph coloured by status. \
+        apt's lists are read once and cached in $XDG_CACHE_HOME/dh-rumprun/ (or ~/.cache). \
+        Exit 1 when a step has an error tag, 2 on unusable input.\n\n\
         dh_rumprun manpage NAME prints the man page of any dh-rumprun command in roff.",
     options: &[
         ("-h, --help", "Print help."),
@@ -106,6 +129,31 @@ enum Commands {
         /// built .debs or .changes files.
         #[arg(value_name = "PATH", default_value = ".")]
         paths: Vec<std::path::PathBuf>,
+    },
+    /// Which library flavours the flavour of each TARGET needs, in what
+    /// order, and what blocks each, from apt's and dpkg's data. Exit 1 when
+    /// a step has an error, 2 on unusable input.
+    Chain {
+        /// Print the chains as JSON.
+        #[arg(long, conflicts_with = "dot")]
+        json: bool,
+        /// Print the chains as a Graphviz graph.
+        #[arg(long)]
+        dot: bool,
+        /// Read only dpkg's database (installed packages), not apt's lists.
+        #[arg(long)]
+        installed_only: bool,
+        /// The development packages the flavour links (default: the
+        /// -rumprun-dev build dependencies' natives, else every -dev build
+        /// dependency).
+        #[arg(long, value_name = "PKG[,PKG]", value_delimiter = ',')]
+        links: Vec<String>,
+        /// Explain TAG and exit.
+        #[arg(long, value_name = "TAG")]
+        explain: Option<String>,
+        /// Unpacked source trees or source package names known to apt.
+        #[arg(value_name = "TARGET", required_unless_present = "explain")]
+        targets: Vec<String>,
     },
     /// Print the man page of a dh-rumprun command (roff, section 1).
     Manpage {
@@ -181,6 +229,36 @@ pub fn main(argv: Vec<String>) -> i32 {
             explain,
             paths,
         } => lint_command(json, &fail_on, explain.as_deref(), &paths),
+        Commands::Chain {
+            json,
+            dot,
+            installed_only,
+            links,
+            explain,
+            targets,
+        } => {
+            if let Some(name) = explain {
+                return explain_tag("chain", &name);
+            }
+            let format = if json {
+                Format::Json
+            } else if dot {
+                Format::Dot
+            } else {
+                Format::Text
+            };
+            let env = crate::env::Env::capture();
+            match crate::commands::chain::run(&env, &targets, &links, installed_only, format) {
+                Ok((out, blocked)) => {
+                    print!("{out}");
+                    i32::from(blocked)
+                }
+                Err(e) => {
+                    eprintln!("dh_rumprun chain: error: {e}");
+                    2
+                }
+            }
+        }
         Commands::Manpage { name } => match manpage(&name) {
             Some(page) => {
                 print!("{page}");
@@ -298,6 +376,29 @@ fn installed_packages(packages: &[String]) -> std::collections::BTreeSet<String>
         .collect()
 }
 
+/// `--explain TAG` of `dh_rumprun COMMAND`: prints the tag's explanation
+/// (exit 0), or the tags there are (exit 2).
+fn explain_tag(command: &str, name: &str) -> i32 {
+    use crate::commands::lint::tags;
+    match tags::tag(name) {
+        Some(t) => {
+            print!("{}", tags::explain(t));
+            0
+        }
+        None => {
+            eprintln!(
+                "dh_rumprun {command}: error: no tag {name}; the tags are: {}",
+                tags::TAGS
+                    .iter()
+                    .map(|t| t.name)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            2
+        }
+    }
+}
+
 /// `dh_rumprun lint`: checks each path, applies the overrides, prints.
 fn lint_command(
     json: bool,
@@ -307,23 +408,7 @@ fn lint_command(
 ) -> i32 {
     use crate::commands::lint::{Finding, fails, sort, tags};
     if let Some(name) = explain {
-        return match tags::tag(name) {
-            Some(t) => {
-                print!("{}", tags::explain(t));
-                0
-            }
-            None => {
-                eprintln!(
-                    "dh_rumprun lint: error: no tag {name}; the tags are: {}",
-                    tags::TAGS
-                        .iter()
-                        .map(|t| t.name)
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                );
-                2
-            }
-        };
+        return explain_tag("lint", name);
     }
     let threshold = tags::Severity::parse(fail_on).unwrap_or(tags::Severity::Error);
     let mut all: Vec<Finding> = Vec::new();

@@ -18,7 +18,7 @@
 mod native_rules;
 
 use crate::debian::control::{Control, says_generated};
-use crate::flavour::FlavourKind;
+use crate::flavour::{FlavourKind, library_flavour_name};
 use crate::location::InputError;
 use debian_control::lossless::relations::Relations;
 use native_rules::{carry_configure_args, read_rules};
@@ -105,10 +105,7 @@ pub fn flavour_name(req: &Request) -> String {
     }
     match req.kind {
         FlavourKind::Program => format!("{}-rumprun", req.native),
-        FlavourKind::Library => {
-            let base = req.native.strip_suffix("-dev").unwrap_or(&req.native);
-            format!("{base}-rumprun-dev")
-        }
+        FlavourKind::Library => library_flavour_name(&req.native),
     }
 }
 
@@ -165,7 +162,7 @@ pub fn library_flavour_candidates(control: &str) -> Vec<String> {
         .filter_map(|f| control.source.field(f))
         .flat_map(|f| relation_names(&f.value))
         .filter(|n| n.ends_with("-dev") && !n.ends_with("-rumprun-dev"))
-        .map(|n| format!("{}-rumprun-dev", n.trim_end_matches("-dev")))
+        .map(|n| library_flavour_name(&n))
         .collect();
     out.sort();
     out.dedup();

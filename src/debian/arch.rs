@@ -104,6 +104,12 @@ impl ArchTable {
         r.iter().zip(a.iter()).all(|(r, a)| a == "any" || a == r)
     }
 
+    /// The CPU part of architecture `arch`'s tuple (`amd64` for `amd64`,
+    /// `arm` for `armhf`).
+    pub fn cpu(&self, arch: &str) -> Option<&str> {
+        self.tuple(arch).map(|t| t[3].as_str())
+    }
+
     /// Whether `arch` names a known architecture, `any`, or a wildcard that
     /// matches at least one known architecture.
     pub fn is_known(&self, arch: &str) -> bool {

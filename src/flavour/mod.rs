@@ -18,6 +18,20 @@ use crate::debian::arch::ArchTable;
 use crate::debian::control::{Control, Package};
 use crate::location::InputError;
 
+/// The library flavour of development package `dev`: `libfoo-dev` →
+/// `libfoo-rumprun-dev`.
+pub fn library_flavour_name(dev: &str) -> String {
+    format!("{}-rumprun-dev", dev.strip_suffix("-dev").unwrap_or(dev))
+}
+
+/// The development package a library flavour is the flavour of, by the
+/// same naming: `libfoo-rumprun-dev` → `libfoo-dev`.
+pub fn library_of_flavour(flavour: &str) -> Option<String> {
+    flavour
+        .strip_suffix("-rumprun-dev")
+        .map(|b| format!("{b}-dev"))
+}
+
 /// The two kinds of flavour package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

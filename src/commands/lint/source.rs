@@ -333,11 +333,30 @@ fn check_rules(rules: &str, source: &str, flavour: &str, out: &mut Vec<Finding>)
     }
 }
 
+/// The C functions that make or replace processes, which a unikernel with
+/// one process cannot serve (`unsupported-process-call`).
+pub const PROCESS_CALLS: &[&str] = &[
+    "fork",
+    "vfork",
+    "execve",
+    "execv",
+    "execvp",
+    "execvpe",
+    "execl",
+    "execlp",
+    "execle",
+    "posix_spawn",
+    "posix_spawnp",
+    "system",
+    "popen",
+];
+
+/// The C functions that load code at run time (`unsupported-dynamic-loading`).
+pub const DYNAMIC_LOADING_CALLS: &[&str] = &["dlopen"];
+
 /// Calls a unikernel cannot serve, once per function, at the first place.
 fn check_sources(sources: &[(String, String)], source: &str, out: &mut Vec<Finding>) {
-    let Ok(process) = Regex::new(
-        r"\b(fork|vfork|execve|execv|execvp|execvpe|execl|execlp|execle|posix_spawn|posix_spawnp|system|popen)\s*\(",
-    ) else {
+    let Ok(process) = Regex::new(&format!(r"\b({})\s*\(", PROCESS_CALLS.join("|"))) else {
         return;
     };
     let Ok(dynamic) =

@@ -191,6 +191,42 @@ pub const TAGS: &[Tag] = &[
         explanation: "A library flavour ships a file outside /usr/<triplet>/ (besides its copyright, changelog and lintian overrides): it would clash with the native -dev package or leak host files. Library flavours hold the triplet's archives, headers and pkg-config files only.",
     },
     Tag {
+        name: "library-without-static-archive",
+        check: "chain",
+        severity: Severity::Error,
+        explanation: "The library's development package ships a shared library but no static archive (.a): its Debian build turns static libraries off. A rumprun flavour links only static archives, so the library's flavour must build one: give its flavour build the switch that enables static libraries (--enable-static, -DBUILD_SHARED_LIBS=OFF, -Ddefault_library=static), which dh_rumprun_configure does for debhelper's build systems, and check that the source builds that way.",
+    },
+    Tag {
+        name: "library-architecture-excludes-flavour",
+        check: "chain",
+        severity: Severity::Error,
+        explanation: "The library's source builds its development package only for architectures (Package-List in apt's source lists) that leave out the system a rumprun flavour runs on, which dpkg calls netbsd-CPU: Rumprun's libc and kernel interfaces are NetBSD's. linux-any means the library needs Linux interfaces. Leave it out of the flavour's build (configure it without the feature), or port it. A library's own dependency on such a package is left out of the chain instead, and said: the library's build is expected to do without it off Linux.",
+    },
+    Tag {
+        name: "library-contents-unknown",
+        check: "chain",
+        severity: Severity::Info,
+        explanation: "The library's development package is not installed, so dpkg cannot tell its files: whether it ships a static archive, which pkg-config modules it requires and whether its archives call fork or dlopen. Install it (apt-get install PKG, or the target's build dependencies with apt-get build-dep) and ask again.",
+    },
+    Tag {
+        name: "source-not-available",
+        check: "chain",
+        severity: Severity::Error,
+        explanation: "apt's source lists know no source package of this name, so apt-get source cannot fetch it and its flavour cannot be built from Debian's source. Add a deb-src entry for the release (a file under /etc/apt/sources.list.d/ with Types: deb-src) and run apt-get update, or get the source elsewhere.",
+    },
+    Tag {
+        name: "dependency-cycle",
+        check: "chain",
+        severity: Severity::Error,
+        explanation: "The sources named depend on each other through their development packages, so no order builds each after the ones it needs. Break the cycle: build one of them first with a build profile that drops the dependency (as for bootstrapping), or leave the dependency out of its flavour.",
+    },
+    Tag {
+        name: "library-unknown",
+        check: "chain",
+        severity: Severity::Error,
+        explanation: "Neither apt nor dpkg knows a package of this name (or a package providing it), so its source and flavour cannot be found. Check the name in the build dependencies or --links, and run apt-get update.",
+    },
+    Tag {
         name: "unused-override",
         check: "overrides",
         severity: Severity::Info,

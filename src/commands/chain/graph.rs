@@ -1,0 +1,1027 @@
+//! The chain's functional core: from a target's build dependencies and
+//! what apt and dpkg know ([`Facts`]), which sources' library flavours the
+//! target's flavour needs, in what order, and what blocks each. The
+//! result is a plain value; the shell reads the facts and prints it.
+
+use crate::commands::lint::tags::{Severity, tag};
+use crate::debian::arch::ArchTable;
+use crate::debian::package::BinaryPackage;
+use crate::flavour::library_flavour_name;
+use debian_control::lossy::{Relation, Relations};
+use debian_control::relations::BuildProfile;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// What an installed development package's files say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contents {
+    /// Its static archives (`.a` under `/usr/lib`).
+    pub archives: Vec<String>,
+    /// Whether it ships a shared library or its link (`.so`).
+    pub shared: bool,
+    /// The pkg-config modules it ships (`foo` for `.../pkgconfig/foo.pc`).
+    pub pc_modules: Vec<String>,
+    /// The modules its `.pc` files require (`Requires`, `Requires.private`).
+    pub pc_requires: Vec<String>,
+    /// Functions a unikernel cannot serve that its archives call, each
+    /// with the archive that calls it.
+    pub calls: Vec<(String, String)>,
+}
+
+impl Contents {
+    /// Whether the package ships a library at all (an archive, a shared
+    /// library or a `.pc` file), rather than only headers or tools.
+    pub fn is_library(&self) -> bool {
+        !self.archives.is_empty() || self.shared || !self.pc_modules.is_empty()
+    }
+}
+
+/// What the chain reads about packages; the shell answers from apt's lists
+/// and dpkg's database, the tests from tables.
+pub trait Facts {
+    /// A package's record: the installed one, else apt's newest.
+    fn binary(&self, name: &str) -> Option<BinaryPackage>;
+    /// The packages providing the virtual name `name`, installed ones first.
+    fn providers(&self, name: &str) -> Vec<String>;
+    /// Whether `name` is installed.
+    fn is_installed(&self, name: &str) -> bool;
+    /// Whether apt can install `name`.
+    fn known_to_apt(&self, name: &str) -> bool;
+    /// The architectures the source `source` builds `binary` for
+    /// (`Package-List`), when apt's source lists tell.
+    fn dev_architectures(&self, source: &str, binary: &str) -> Option<Vec<String>>;
+    /// The version of `source` apt can fetch; `None` when it cannot.
+    fn source_version(&self, source: &str) -> Option<String>;
+    /// Whether apt's source lists were read (so that a missing source
+    /// means apt cannot fetch it).
+    fn knows_sources(&self) -> bool;
+    /// An installed package's files, classified; `None` when not installed.
+    fn contents(&self, name: &str) -> Option<Contents>;
+    /// The installed package that ships the pkg-config module `module`.
+    fn pc_owner(&self, module: &str) -> Option<String>;
+}
+
+/// What the chain is asked about.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The target's source package.
+    pub source: String,
+    /// Its version, when known.
+    pub version: Option<String>,
+    /// `Build-Depends` and `Build-Depends-Arch` together.
+    pub build_depends: Relations,
+    /// The development packages the flavour links, when the maintainer
+    /// says (`--links`); else they come from the build dependencies.
+    pub links: Vec<String>,
+}
+
+/// The architecture a flavour's code runs on, and the build profiles.
+#[derive(Debug, Clone)]
+pub struct Settings<'a> {
+    /// dpkg's architecture table.
+    pub arch_table: &'a ArchTable,
+    /// The Debian architecture the flavour is built on (`amd64`).
+    pub host_arch: String,
+    /// The build profiles in force (`DEB_BUILD_PROFILES`).
+    pub profiles: Vec<String>,
+}
+
+impl Settings<'_> {
+    /// The Debian name of the system a flavour's code runs on: Rumprun's
+    /// libc and kernel interfaces are NetBSD's, so `netbsd-CPU`.
+    pub fn flavour_arch(&self) -> String {
+        let cpu = self
+            .arch_table
+            .cpu(&self.host_arch)
+            .unwrap_or(&self.host_arch);
+        format!("netbsd-{cpu}")
+    }
+}
+
+/// Where a source stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Brought by the rumprun toolchain (the C library and compiler runtime).
+    Toolchain,
+    /// Every flavour it needs is installed: nothing to build.
+    Present,
+    /// Every flavour it needs is known to apt: install them.
+    Available,
+    /// Its flavours are to be built.
+    Build,
+    /// Something stops its flavour: see its errors.
+    Blocked,
+    /// The package the chain was asked about.
+    Target,
+}
+
+impl Status {
+    /// The word the text output uses.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Toolchain => "toolchain",
+            Status::Present => "present",
+            Status::Available => "available",
+            Status::Build => "build",
+            Status::Blocked => "blocked",
+            Status::Target => "target",
+        }
+    }
+}
+
+/// Whether a library flavour exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlavourState {
+    /// Installed.
+    Installed,
+    /// Not installed, but apt can install it.
+    Known,
+    /// Neither: it has to be built.
+    Missing,
+}
+
+/// One development package a step provides to the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Library {
+    /// The native development package (`zlib1g-dev`).
+    pub package: String,
+    /// Its flavour (`zlib1g-rumprun-dev`).
+    pub flavour: String,
+    /// Whether the flavour exists.
+    pub flavour_state: FlavourState,
+}
+
+/// A tag on a step, as lint prints them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    /// The tag (`dh_rumprun chain --explain TAG`).
+    pub tag: &'static str,
+    /// Its severity; an error blocks the step.
+    pub severity: Severity,
+    /// What it is about.
+    pub context: String,
+}
+
+/// One source package of the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The source package.
+    pub source: String,
+    /// The version apt would fetch, else the one the packages came from.
+    pub version: Option<String>,
+    /// Where it stands.
+    pub status: Status,
+    /// Its development packages the chain needs.
+    pub libraries: Vec<Library>,
+    /// The chain's sources it needs first.
+    pub needs: Vec<String>,
+    /// Its tags.
+    pub blockers: Vec<Blocker>,
+}
+
+/// A development package the chain leaves out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// The package.
+    pub package: String,
+    /// Who asked for it (a package, or the target's source).
+    pub by: String,
+    /// Why it is left out.
+    pub reason: String,
+}
+
+/// The answer: the steps in build order (toolchain first, target last).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Chain {
+    /// The target's source package.
+    pub target: String,
+    /// The Debian name of the system the flavour runs on (`netbsd-amd64`).
+    pub flavour_arch: String,
+    /// The steps, each after the steps it needs.
+    pub steps: Vec<Step>,
+    /// What was left out.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// Sources whose development packages the rumprun toolchain stands in
+/// for: the C library (NetBSD's libc has crypt, RPC and nsl) and the
+/// compiler's runtime.
+const TOOLCHAIN_SOURCES: &[&str] = &["glibc", "linux", "libxcrypt", "libnsl", "libtirpc"];
+
+fn is_toolchain_source(source: &str) -> bool {
+    TOOLCHAIN_SOURCES.contains(&source)
+        || source
+            .strip_prefix("gcc-")
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether a relation's architecture list lets it apply on `arch`.
+pub fn arch_applies(table: &ArchTable, arch: &str, list: &[String]) -> bool {
+    let negated = list.iter().all(|a| a.starts_with('!'));
+    if negated {
+        !list.iter().any(|a| table.is(arch, &a[1..]))
+    } else {
+        list.iter()
+            .any(|a| table.is(arch, a.trim_start_matches('!')))
+    }
+}
+
+/// Whether a relation's restriction formula holds for `profiles`.
+fn profiles_hold(formula: &[Vec<BuildProfile>], profiles: &[String]) -> bool {
+    formula.is_empty()
+        || formula.iter().any(|term| {
+            term.iter().all(|p| match p {
+                BuildProfile::Enabled(n) => profiles.contains(n),
+                BuildProfile::Disabled(n) => !profiles.contains(n),
+            })
+        })
+}
+
+/// Why a library is in the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reason {
+    /// The target's build dependency, or named by `--links`.
+    Target,
+    /// A library's dependency.
+    Library(String),
+}
+
+/// What the walk found about one development package.
+#[derive(Debug, Clone)]
+struct Node {
+    binary: BinaryPackage,
+    needs: BTreeSet<String>,
+    blockers: Vec<Blocker>,
+    flavour_state: FlavourState,
+}
+
+fn blocker(name: &'static str, context: impl Into<String>) -> Blocker {
+    let severity = tag(name).map(|t| t.severity).unwrap_or(Severity::Error);
+    Blocker {
+        tag: name,
+        severity,
+        context: context.into(),
+    }
+}
+
+/// The walk's state.
+struct Walk<'a> {
+    facts: &'a dyn Facts,
+    settings: &'a Settings<'a>,
+    flavour_arch: String,
+    nodes: BTreeMap<String, Node>,
+    toolchain: BTreeMap<String, (String, BTreeSet<String>)>,
+    unknown: BTreeMap<String, String>,
+    left_out: Vec<LeftOut>,
+    queue: VecDeque<(String, Reason)>,
+}
+
+impl Walk<'_> {
+    /// The real package for `name`: itself, or an installed provider,
+    /// else the first provider apt knows.
+    fn resolve(&self, name: &str) -> Option<BinaryPackage> {
+        if let Some(b) = self.facts.binary(name) {
+            return Some(b);
+        }
+        self.facts
+            .providers(name)
+            .iter()
+            .find_map(|p| self.facts.binary(p))
+    }
+
+    fn leave_out(&mut self, package: &str, by: &Reason, reason: String, target: &str) {
+        let by = match by {
+            Reason::Target => target.to_string(),
+            Reason::Library(l) => l.clone(),
+        };
+        let item = LeftOut {
+            package: package.to_string(),
+            by,
+            reason,
+        };
+        if !self.left_out.contains(&item) {
+            self.left_out.push(item);
+        }
+    }
+
+    /// The first alternative of a relation group that applies on the
+    /// flavour's system and that apt or dpkg know, and the names left out
+    /// by architecture.
+    fn choose<'r>(&self, group: &[&'r Relation]) -> (Option<&'r Relation>, Vec<String>) {
+        let mut excluded = Vec::new();
+        let applying: Vec<&Relation> = group
+            .iter()
+            .copied()
+            .filter(|r| profiles_hold(&r.profiles, &self.settings.profiles))
+            .filter(|r| match &r.architectures {
+                Some(list) if !arch_applies(self.settings.arch_table, &self.flavour_arch, list) => {
+                    excluded.push(format!("{} [{}]", r.name, list.join(" ")));
+                    false
+                }
+                _ => true,
+            })
+            .collect();
+        let chosen = applying
+            .iter()
+            .copied()
+            .find(|r| self.resolve(&r.name).is_some())
+            .or(applying.first().copied());
+        (chosen, excluded)
+    }
+
+    fn visit(&mut self, name: &str, reason: Reason, target: &str) {
+        let Some(b) = self.resolve(name) else {
+            if reason == Reason::Target {
+                self.unknown.insert(name.to_string(), target.to_string());
+            }
+            return;
+        };
+        if self.nodes.contains_key(&b.name) {
+            return;
+        }
+        if is_toolchain_source(&b.source) {
+            self.toolchain
+                .entry(b.source.clone())
+                .or_insert_with(|| (b.source_version.clone(), BTreeSet::new()))
+                .1
+                .insert(b.name.clone());
+            return;
+        }
+        let contents = self.facts.contents(&b.name);
+        if let Some(c) = &contents {
+            if !c.is_library() {
+                self.leave_out(
+                    &b.name,
+                    &reason,
+                    "ships no library (headers or tools only)".into(),
+                    target,
+                );
+                return;
+            }
+        }
+        let mut blockers = Vec::new();
+        if let Some(archs) = self.facts.dev_architectures(&b.source, &b.name) {
+            if !arch_applies(self.settings.arch_table, &self.flavour_arch, &archs) {
+                let list = archs.join(" ");
+                if let Reason::Library(_) = reason {
+                    self.leave_out(
+                        &b.name,
+                        &reason,
+                        format!(
+                            "built for {list} only: {} is not among them",
+                            self.flavour_arch
+                        ),
+                        target,
+                    );
+                    return;
+                }
+                blockers.push(blocker(
+                    "library-architecture-excludes-flavour",
+                    format!("{} [{list}] (flavour: {})", b.name, self.flavour_arch),
+                ));
+            }
+        }
+        let flavour = library_flavour_name(&b.name);
+        let flavour_state = if self.facts.is_installed(&flavour) {
+            FlavourState::Installed
+        } else if self.facts.known_to_apt(&flavour) {
+            FlavourState::Known
+        } else {
+            FlavourState::Missing
+        };
+        let mut deps: Vec<String> = Vec::new();
+        if flavour_state != FlavourState::Installed {
+            match &contents {
+                Some(c) => {
+                    if c.archives.is_empty() && c.shared {
+                        blockers.push(blocker("library-without-static-archive", b.name.clone()));
+                    }
+                    for (call, archive) in &c.calls {
+                        let t = if call == "dlopen" {
+                            "unsupported-dynamic-loading"
+                        } else {
+                            "unsupported-process-call"
+                        };
+                        blockers.push(blocker(t, format!("{call} [{archive}]")));
+                    }
+                    for m in &c.pc_requires {
+                        if let Some(owner) = self.facts.pc_owner(m) {
+                            if owner != b.name {
+                                deps.push(owner);
+                            }
+                        }
+                    }
+                }
+                None => blockers.push(blocker(
+                    "library-contents-unknown",
+                    format!("{} (not installed)", b.name),
+                )),
+            }
+            if let Ok(rels) = b.depends.parse::<Relations>() {
+                for group in rels.iter() {
+                    let Some(first) = group.first() else { continue };
+                    let chosen = group
+                        .iter()
+                        .find(|r| self.resolve(&r.name).is_some_and(|x| x.is_dev()))
+                        .unwrap_or(first);
+                    let is_dev = chosen.name.ends_with("-dev")
+                        || self.resolve(&chosen.name).is_some_and(|x| x.is_dev());
+                    if is_dev {
+                        deps.push(chosen.name.clone());
+                    }
+                }
+            }
+        }
+        let mut needs = BTreeSet::new();
+        for dep in &deps {
+            if let Some(d) = self.resolve(dep) {
+                needs.insert(d.name.clone());
+            }
+            self.queue
+                .push_back((dep.clone(), Reason::Library(b.name.clone())));
+        }
+        self.nodes.insert(
+            b.name.clone(),
+            Node {
+                binary: b,
+                needs,
+                blockers,
+                flavour_state,
+            },
+        );
+    }
+}
+
+/// Computes the chain of `target`.
+pub fn chain(target: &Target, facts: &dyn Facts, settings: &Settings) -> Chain {
+    let flavour_arch = settings.flavour_arch();
+    let mut walk = Walk {
+        facts,
+        settings,
+        flavour_arch: flavour_arch.clone(),
+        nodes: BTreeMap::new(),
+        toolchain: BTreeMap::new(),
+        unknown: BTreeMap::new(),
+        left_out: Vec::new(),
+        queue: VecDeque::new(),
+    };
+    let mut direct: Vec<String> = Vec::new();
+    if !target.links.is_empty() {
+        direct = target.links.clone();
+    } else {
+        let flavoured: Vec<String> = target
+            .build_depends
+            .iter()
+            .flat_map(|g| g.into_iter().map(|r| r.name.clone()).collect::<Vec<_>>())
+            .filter_map(|n| crate::flavour::library_of_flavour(&n))
+            .collect();
+        if !flavoured.is_empty() {
+            direct = flavoured;
+        } else {
+            for group in target.build_depends.iter() {
+                let (chosen, excluded) = walk.choose(&group);
+                for e in excluded {
+                    if e.split(' ').next().is_some_and(|n| n.ends_with("-dev")) {
+                        walk.left_out.push(LeftOut {
+                            package: e,
+                            by: target.source.clone(),
+                            reason: format!("its restriction leaves out {flavour_arch}"),
+                        });
+                    }
+                }
+                let Some(r) = chosen else { continue };
+                let dev =
+                    r.name.ends_with("-dev") || walk.resolve(&r.name).is_some_and(|b| b.is_dev());
+                if dev && !r.name.ends_with("-rumprun-dev") {
+                    direct.push(r.name.clone());
+                }
+            }
+        }
+    }
+    for name in &direct {
+        walk.queue.push_back((name.clone(), Reason::Target));
+    }
+    while let Some((name, reason)) = walk.queue.pop_front() {
+        walk.visit(&name, reason, &target.source);
+    }
+    let direct_real: BTreeSet<String> = direct
+        .iter()
+        .filter_map(|n| walk.resolve(n))
+        .map(|b| b.name)
+        .collect();
+    order(target, facts, walk, &direct_real, flavour_arch)
+}
+
+/// Groups the walk's packages by source and orders the sources.
+fn order(
+    target: &Target,
+    facts: &dyn Facts,
+    walk: Walk,
+    direct: &BTreeSet<String>,
+    flavour_arch: String,
+) -> Chain {
+    let mut source_of: BTreeMap<String, String> = walk
+        .nodes
+        .iter()
+        .map(|(n, node)| (n.clone(), node.binary.source.clone()))
+        .collect();
+    for (src, (_, devs)) in &walk.toolchain {
+        for d in devs {
+            source_of.insert(d.clone(), src.clone());
+        }
+    }
+    let mut steps: BTreeMap<String, Step> = BTreeMap::new();
+    for (name, node) in &walk.nodes {
+        let src = &node.binary.source;
+        let step = steps.entry(src.clone()).or_insert_with(|| Step {
+            source: src.clone(),
+            version: facts
+                .source_version(src)
+                .or(Some(node.binary.source_version.clone())),
+            status: Status::Build,
+            libraries: Vec::new(),
+            needs: Vec::new(),
+            blockers: Vec::new(),
+        });
+        step.libraries.push(Library {
+            package: name.clone(),
+            flavour: library_flavour_name(name),
+            flavour_state: node.flavour_state,
+        });
+        step.blockers.extend(node.blockers.iter().cloned());
+        for dep in &node.needs {
+            if let Some(s) = source_of.get(dep) {
+                if s != src && !step.needs.contains(s) {
+                    step.needs.push(s.clone());
+                }
+            }
+        }
+    }
+    for step in steps.values_mut() {
+        step.needs.sort();
+        let states: Vec<FlavourState> = step.libraries.iter().map(|l| l.flavour_state).collect();
+        step.status = if states.iter().all(|s| *s == FlavourState::Installed) {
+            Status::Present
+        } else if states.iter().all(|s| *s != FlavourState::Missing) {
+            Status::Available
+        } else {
+            Status::Build
+        };
+        if step.status == Status::Build {
+            if facts.knows_sources() && facts.source_version(&step.source).is_none() {
+                step.blockers
+                    .push(blocker("source-not-available", step.source.clone()));
+            }
+        } else {
+            step.blockers.clear();
+        }
+    }
+    // Kahn's algorithm, ready sources in name order.
+    let mut pending: BTreeMap<String, BTreeSet<String>> = steps
+        .iter()
+        .map(|(s, step)| {
+            let needs = step
+                .needs
+                .iter()
+                .filter(|n| steps.contains_key(*n))
+                .cloned()
+                .collect();
+            (s.clone(), needs)
+        })
+        .collect();
+    let mut ordered: Vec<String> = Vec::new();
+    loop {
+        let ready: Vec<String> = pending
+            .iter()
+            .filter(|(_, n)| n.is_empty())
+            .map(|(s, _)| s.clone())
+            .collect();
+        let Some(next) = ready.into_iter().next() else {
+            break;
+        };
+        pending.remove(&next);
+        for n in pending.values_mut() {
+            n.remove(&next);
+        }
+        ordered.push(next);
+    }
+    let cycle: Vec<String> = pending.keys().cloned().collect();
+    for s in &cycle {
+        let others: Vec<&str> = cycle
+            .iter()
+            .filter(|o| *o != s)
+            .map(String::as_str)
+            .collect();
+        if let Some(step) = steps.get_mut(s) {
+            step.blockers.push(blocker(
+                "dependency-cycle",
+                format!("{s} <-> {}", others.join(" ")),
+            ));
+        }
+        ordered.push(s.clone());
+    }
+    let mut out: Vec<Step> = walk
+        .toolchain
+        .iter()
+        .map(|(src, (version, devs))| Step {
+            source: src.clone(),
+            version: Some(version.clone()),
+            status: Status::Toolchain,
+            libraries: devs
+                .iter()
+                .map(|d| Library {
+                    package: d.clone(),
+                    flavour: "rumprun-toolchain".into(),
+                    flavour_state: FlavourState::Installed,
+                })
+                .collect(),
+            needs: Vec::new(),
+            blockers: Vec::new(),
+        })
+        .collect();
+    for s in ordered {
+        let Some(mut step) = steps.remove(&s) else {
+            continue;
+        };
+        if step.status == Status::Build
+            && step.blockers.iter().any(|b| b.severity == Severity::Error)
+        {
+            step.status = Status::Blocked;
+        }
+        out.push(step);
+    }
+    let mut target_needs: Vec<String> = direct
+        .iter()
+        .filter_map(|d| source_of.get(d).cloned())
+        .collect();
+    target_needs.sort();
+    target_needs.dedup();
+    let mut blockers: Vec<Blocker> = walk
+        .unknown
+        .keys()
+        .map(|n| blocker("library-unknown", n.clone()))
+        .collect();
+    blockers.sort_by(|a, b| a.context.cmp(&b.context));
+    out.push(Step {
+        source: target.source.clone(),
+        version: target.version.clone(),
+        status: Status::Target,
+        libraries: Vec::new(),
+        needs: target_needs,
+        blockers,
+    });
+    let mut left_out = walk.left_out;
+    left_out.sort_by(|a, b| (&a.package, &a.by).cmp(&(&b.package, &b.by)));
+    Chain {
+        target: target.source.clone(),
+        flavour_arch,
+        steps: out,
+        left_out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Facts from tables.
+    #[derive(Default)]
+    struct Table {
+        binaries: BTreeMap<String, BinaryPackage>,
+        installed: BTreeSet<String>,
+        apt: BTreeSet<String>,
+        archs: BTreeMap<String, Vec<String>>,
+        sources: BTreeMap<String, String>,
+        contents: BTreeMap<String, Contents>,
+        pc: BTreeMap<String, String>,
+    }
+
+    impl Table {
+        fn dev(mut self, name: &str, source: &str, depends: &str) -> Self {
+            self.binaries.insert(
+                name.into(),
+                BinaryPackage {
+                    name: name.into(),
+                    version: "1.0-1".into(),
+                    architecture: "amd64".into(),
+                    source: source.into(),
+                    source_version: "1.0-1".into(),
+                    depends: depends.into(),
+                    provides: Vec::new(),
+                },
+            );
+            self.apt.insert(name.into());
+            self.sources.insert(source.into(), "1.0-1".into());
+            self
+        }
+        fn static_lib(mut self, name: &str) -> Self {
+            self.contents.insert(
+                name.into(),
+                Contents {
+                    archives: vec![format!("/usr/lib/x86_64-linux-gnu/{name}.a")],
+                    ..Contents::default()
+                },
+            );
+            self
+        }
+    }
+
+    impl Facts for Table {
+        fn binary(&self, name: &str) -> Option<BinaryPackage> {
+            self.binaries.get(name).cloned()
+        }
+        fn providers(&self, name: &str) -> Vec<String> {
+            self.binaries
+                .values()
+                .filter(|b| b.provides.iter().any(|p| p == name))
+                .map(|b| b.name.clone())
+                .collect()
+        }
+        fn is_installed(&self, name: &str) -> bool {
+            self.installed.contains(name)
+        }
+        fn known_to_apt(&self, name: &str) -> bool {
+            self.apt.contains(name)
+        }
+        fn dev_architectures(&self, _source: &str, binary: &str) -> Option<Vec<String>> {
+            Some(
+                self.archs
+                    .get(binary)
+                    .cloned()
+                    .unwrap_or_else(|| vec!["any".into()]),
+            )
+        }
+        fn source_version(&self, source: &str) -> Option<String> {
+            self.sources.get(source).cloned()
+        }
+        fn knows_sources(&self) -> bool {
+            true
+        }
+        fn contents(&self, name: &str) -> Option<Contents> {
+            self.contents.get(name).cloned()
+        }
+        fn pc_owner(&self, module: &str) -> Option<String> {
+            self.pc.get(module).cloned()
+        }
+    }
+
+    fn table() -> ArchTable {
+        ArchTable::load_system(None).expect("dpkg's tables")
+    }
+
+    fn run(facts: &Table, build_depends: &str, links: &[&str], profiles: &[&str]) -> Chain {
+        let arch_table = table();
+        let settings = Settings {
+            arch_table: &arch_table,
+            host_arch: "amd64".into(),
+            profiles: profiles.iter().map(|p| p.to_string()).collect(),
+        };
+        let target = Target {
+            source: "app".into(),
+            version: Some("2.0-1".into()),
+            build_depends: build_depends.parse().unwrap(),
+            links: links.iter().map(|l| l.to_string()).collect(),
+        };
+        chain(&target, facts, &settings)
+    }
+
+    fn order(c: &Chain) -> Vec<(&str, Status)> {
+        c.steps
+            .iter()
+            .map(|s| (s.source.as_str(), s.status))
+            .collect()
+    }
+
+    fn step<'a>(c: &'a Chain, source: &str) -> &'a Step {
+        c.steps.iter().find(|s| s.source == source).unwrap()
+    }
+
+    fn tags(s: &Step) -> Vec<&str> {
+        s.blockers.iter().map(|b| b.tag).collect()
+    }
+
+    /// app -> liba-dev (a) -> libb-dev (b) -> libc6-dev (glibc).
+    fn two_deep() -> Table {
+        Table::default()
+            .dev("liba-dev", "a", "libb-dev (>= 1), liba1 (= 1.0-1)")
+            .dev("libb-dev", "b", "libc6-dev | libc-dev")
+            .dev("libc6-dev", "glibc", "")
+            .static_lib("liba-dev")
+            .static_lib("libb-dev")
+    }
+
+    #[test]
+    fn orders_each_source_after_what_it_needs() {
+        let c = run(
+            &two_deep(),
+            "debhelper-compat (= 13), liba-dev, pkgconf",
+            &[],
+            &[],
+        );
+        assert_eq!(
+            order(&c),
+            [
+                ("glibc", Status::Toolchain),
+                ("b", Status::Build),
+                ("a", Status::Build),
+                ("app", Status::Target)
+            ]
+        );
+        assert_eq!(step(&c, "a").needs, ["b"]);
+        assert_eq!(step(&c, "b").needs, ["glibc"]);
+        assert_eq!(step(&c, "app").needs, ["a"]);
+        assert_eq!(step(&c, "a").libraries[0].flavour, "liba-rumprun-dev");
+        assert_eq!(c.flavour_arch, "netbsd-amd64");
+    }
+
+    #[test]
+    fn an_installed_flavour_is_present_and_not_followed() {
+        let mut t = two_deep();
+        t.installed.insert("liba-rumprun-dev".into());
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(order(&c), [("a", Status::Present), ("app", Status::Target)]);
+    }
+
+    #[test]
+    fn a_flavour_apt_knows_is_available() {
+        let mut t = two_deep();
+        t.apt.insert("libb-rumprun-dev".into());
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(step(&c, "b").status, Status::Available);
+        assert!(step(&c, "b").blockers.is_empty());
+    }
+
+    #[test]
+    fn a_shared_only_library_is_blocked() {
+        let mut t = two_deep();
+        t.contents.insert(
+            "libb-dev".into(),
+            Contents {
+                shared: true,
+                ..Contents::default()
+            },
+        );
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(step(&c, "b").status, Status::Blocked);
+        assert_eq!(tags(step(&c, "b")), ["library-without-static-archive"]);
+        assert_eq!(step(&c, "a").status, Status::Build);
+    }
+
+    #[test]
+    fn headers_only_packages_are_left_out() {
+        let mut t = two_deep().dev("libhdr-dev", "hdr", "");
+        t.contents.insert("libhdr-dev".into(), Contents::default());
+        let c = run(&t, "liba-dev, libhdr-dev", &[], &[]);
+        assert!(c.steps.iter().all(|s| s.source != "hdr"));
+        assert_eq!(c.left_out[0].package, "libhdr-dev");
+    }
+
+    #[test]
+    fn uninstalled_libraries_say_their_contents_are_unknown() {
+        let mut t = two_deep();
+        t.contents.remove("liba-dev");
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(tags(step(&c, "a")), ["library-contents-unknown"]);
+        assert_eq!(step(&c, "a").status, Status::Build);
+    }
+
+    #[test]
+    fn linux_only_libraries_are_left_out_below_and_blocked_on_top() {
+        let mut t = two_deep()
+            .dev("libmount-dev", "util-linux", "")
+            .dev("libaio-dev", "libaio", "")
+            .dev("libfuse3-dev", "fuse3", "")
+            .static_lib("libmount-dev")
+            .static_lib("libfuse3-dev");
+        t.binaries.get_mut("libb-dev").unwrap().depends = "libmount-dev".into();
+        t.archs
+            .insert("libmount-dev".into(), vec!["linux-any".into()]);
+        t.archs.insert(
+            "libfuse3-dev".into(),
+            vec!["linux-any".into(), "kfreebsd-any".into()],
+        );
+        let c = run(
+            &t,
+            "liba-dev, libaio-dev [linux-any], libfuse3-dev",
+            &[],
+            &[],
+        );
+        assert!(
+            c.steps
+                .iter()
+                .all(|s| s.source != "util-linux" && s.source != "libaio")
+        );
+        let left: Vec<&str> = c.left_out.iter().map(|l| l.package.as_str()).collect();
+        assert_eq!(left, ["libaio-dev [linux-any]", "libmount-dev"]);
+        assert_eq!(step(&c, "fuse3").status, Status::Blocked);
+        assert_eq!(
+            tags(step(&c, "fuse3")),
+            ["library-architecture-excludes-flavour"]
+        );
+    }
+
+    #[test]
+    fn a_cycle_blocks_its_members() {
+        let mut t = two_deep();
+        t.binaries.get_mut("libb-dev").unwrap().depends = "liba-dev".into();
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(tags(step(&c, "a")), ["dependency-cycle"]);
+        assert_eq!(tags(step(&c, "b")), ["dependency-cycle"]);
+        assert_eq!(c.steps.last().unwrap().source, "app");
+    }
+
+    #[test]
+    fn a_source_apt_cannot_fetch_is_blocked() {
+        let mut t = two_deep();
+        t.sources.remove("b");
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(tags(step(&c, "b")), ["source-not-available"]);
+        assert_eq!(step(&c, "b").version.as_deref(), Some("1.0-1"));
+    }
+
+    #[test]
+    fn virtual_names_resolve_to_their_provider() {
+        let mut t = two_deep()
+            .dev("libgnutls28-dev", "gnutls28", "")
+            .static_lib("libgnutls28-dev");
+        t.binaries.get_mut("libgnutls28-dev").unwrap().provides = vec!["gnutls-dev".into()];
+        let c = run(&t, "gnutls-dev", &[], &[]);
+        assert_eq!(
+            order(&c),
+            [("gnutls28", Status::Build), ("app", Status::Target)]
+        );
+    }
+
+    #[test]
+    fn profiles_and_links_choose_the_libraries() {
+        let t = two_deep()
+            .dev("libz-dev", "zlib", "")
+            .static_lib("libz-dev");
+        let c = run(
+            &t,
+            "liba-dev <!pkg.app.small>, libz-dev",
+            &[],
+            &["pkg.app.small"],
+        );
+        assert_eq!(
+            order(&c),
+            [("zlib", Status::Build), ("app", Status::Target)]
+        );
+        let c = run(&t, "liba-dev, libz-dev", &["libz-dev"], &[]);
+        assert_eq!(
+            order(&c),
+            [("zlib", Status::Build), ("app", Status::Target)]
+        );
+    }
+
+    #[test]
+    fn a_flavoured_target_links_its_flavours_natives() {
+        let t = two_deep()
+            .dev("libz-dev", "zlib", "")
+            .static_lib("libz-dev");
+        let c = run(
+            &t,
+            "libz-dev, libb-rumprun-dev <!pkg.app.norumprun>",
+            &[],
+            &[],
+        );
+        let sources: Vec<&str> = c.steps.iter().map(|s| s.source.as_str()).collect();
+        assert_eq!(sources, ["glibc", "b", "app"]);
+    }
+
+    #[test]
+    fn pc_requires_add_edges() {
+        let mut t = two_deep()
+            .dev("libpcre-dev", "pcre", "")
+            .static_lib("libpcre-dev");
+        t.contents.get_mut("liba-dev").unwrap().pc_requires = vec!["libpcre".into()];
+        t.pc.insert("libpcre".into(), "libpcre-dev".into());
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(step(&c, "a").needs, ["b", "pcre"]);
+    }
+
+    #[test]
+    fn archive_calls_are_infos() {
+        let mut t = two_deep();
+        t.contents.get_mut("liba-dev").unwrap().calls = vec![
+            ("fork".into(), "liba.a".into()),
+            ("dlopen".into(), "liba.a".into()),
+        ];
+        let c = run(&t, "liba-dev", &[], &[]);
+        let a = step(&c, "a");
+        assert_eq!(
+            tags(a),
+            ["unsupported-process-call", "unsupported-dynamic-loading"]
+        );
+        assert_eq!(a.status, Status::Build);
+        assert_eq!(a.blockers[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn unknown_build_dependencies_are_the_targets_errors() {
+        let c = run(&two_deep(), "libnothere-dev", &[], &[]);
+        assert_eq!(tags(c.steps.last().unwrap()), ["library-unknown"]);
+    }
+}

@@ -1,0 +1,414 @@
+//! `dh_rumprun chain`: which library flavours a program's flavour needs,
+//! in what order, and what blocks each, from the data already on the
+//! machine: apt's package and source lists ([`crate::debian::apt`]), dpkg's
+//! database ([`crate::debian::dpkg`]), the installed `.pc` files and the
+//! installed development packages' archives.
+//!
+//! [`graph`] is the functional core; this module reads the facts it asks
+//! for and [`render`] prints the answer.
+
+pub mod graph;
+pub mod render;
+
+use crate::commands::lint::tags::Severity;
+use crate::debian::apt::{self, AptIndex};
+use crate::debian::arch::ArchTable;
+use crate::debian::control::Control;
+use crate::debian::dpkg::{self, Database};
+use crate::debian::package::BinaryPackage;
+use crate::env::Env;
+use crate::flavour::pkg_config::PcFile;
+use crate::location::InputError;
+use debian_control::lossy::Relations;
+use graph::{Contents, Facts, Settings, Target};
+use std::cell::{OnceCell, RefCell};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where the facts come from.
+pub struct SystemFacts {
+    apt: Option<AptIndex>,
+    dpkg: Database,
+    contents: RefCell<BTreeMap<String, Option<Contents>>>,
+    pc_index: OnceCell<BTreeMap<String, String>>,
+}
+
+impl SystemFacts {
+    /// dpkg's database, and apt's lists unless `installed_only`.
+    pub fn read(env: &Env, arch: &str, installed_only: bool) -> Result<SystemFacts, InputError> {
+        let dpkg = Database::read(&dpkg::admindir(env.get("DPKG_ADMINDIR")), arch)?;
+        let apt = if installed_only {
+            None
+        } else {
+            Some(AptIndex::load(
+                &apt::lists_dir(),
+                arch,
+                cache_file(env).as_deref(),
+            )?)
+        };
+        Ok(SystemFacts {
+            apt,
+            dpkg,
+            contents: RefCell::new(BTreeMap::new()),
+            pc_index: OnceCell::new(),
+        })
+    }
+
+    /// apt's record of source `name`.
+    pub fn source(&self, name: &str) -> Option<&apt::SourceRecord> {
+        self.apt.as_ref()?.sources.get(name)
+    }
+
+    fn classify(&self, name: &str) -> Option<Contents> {
+        let files = self.dpkg.files(name)?;
+        let mut c = Contents::default();
+        for f in &files {
+            let in_lib = f.starts_with("/usr/lib/") || f.starts_with("/lib/");
+            if in_lib && f.ends_with(".a") {
+                c.archives.push(f.clone());
+            } else if in_lib && (f.ends_with(".so") || f.contains(".so.")) {
+                c.shared = true;
+            } else if f.contains("/pkgconfig/") && f.ends_with(".pc") {
+                let module = Path::new(f)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned());
+                c.pc_modules.extend(module);
+                if let Ok(text) = std::fs::read_to_string(f) {
+                    c.pc_requires.extend(pc_requires(&PcFile::parse(&text)));
+                }
+            }
+        }
+        c.pc_requires.sort();
+        c.pc_requires.dedup();
+        for archive in &c.archives {
+            for call in archive_calls(Path::new(archive)) {
+                if !c.calls.iter().any(|(f, _)| *f == call) {
+                    c.calls.push((call, archive.clone()));
+                }
+            }
+        }
+        Some(c)
+    }
+}
+
+impl Facts for SystemFacts {
+    fn binary(&self, name: &str) -> Option<BinaryPackage> {
+        if let Some(b) = self.dpkg.installed.get(name) {
+            return Some(b.clone());
+        }
+        self.apt.as_ref()?.binaries.get(name).cloned()
+    }
+
+    fn providers(&self, name: &str) -> Vec<String> {
+        let mut out = self.dpkg.providers.get(name).cloned().unwrap_or_default();
+        if let Some(apt) = &self.apt {
+            for p in apt.providers_of(name) {
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    fn is_installed(&self, name: &str) -> bool {
+        self.dpkg.is_installed(name)
+    }
+
+    fn known_to_apt(&self, name: &str) -> bool {
+        self.apt
+            .as_ref()
+            .is_some_and(|a| a.binaries.contains_key(name))
+    }
+
+    fn dev_architectures(&self, source: &str, binary: &str) -> Option<Vec<String>> {
+        self.source(source)?.dev_packages.get(binary).cloned()
+    }
+
+    fn source_version(&self, source: &str) -> Option<String> {
+        self.source(source).map(|s| s.version.clone())
+    }
+
+    fn knows_sources(&self) -> bool {
+        self.apt.as_ref().is_some_and(|a| !a.sources.is_empty())
+    }
+
+    fn contents(&self, name: &str) -> Option<Contents> {
+        if let Some(c) = self.contents.borrow().get(name) {
+            return c.clone();
+        }
+        let c = self.classify(name);
+        self.contents
+            .borrow_mut()
+            .insert(name.to_string(), c.clone());
+        c
+    }
+
+    fn pc_owner(&self, module: &str) -> Option<String> {
+        let index = self.pc_index.get_or_init(|| {
+            let mut index = BTreeMap::new();
+            for (name, b) in &self.dpkg.installed {
+                if !b.is_dev() {
+                    continue;
+                }
+                for f in self.dpkg.files(name).unwrap_or_default() {
+                    if f.contains("/pkgconfig/") && f.ends_with(".pc") {
+                        if let Some(stem) = Path::new(&f).file_stem() {
+                            index.insert(stem.to_string_lossy().into_owned(), name.clone());
+                        }
+                    }
+                }
+            }
+            index
+        });
+        index.get(module).cloned()
+    }
+}
+
+/// The modules a `.pc` file requires (`Requires` and `Requires.private`),
+/// version constraints dropped.
+pub fn pc_requires(pc: &PcFile) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &pc.fields {
+        if !f.name.eq_ignore_ascii_case("Requires")
+            && !f.name.eq_ignore_ascii_case("Requires.private")
+        {
+            continue;
+        }
+        let spaced = f.value.replace(',', " ");
+        let mut words = spaced.split_whitespace();
+        while let Some(w) = words.next() {
+            if ["<", "<=", "=", ">=", ">", "!="].contains(&w) {
+                words.next();
+            } else if !w.contains('$') {
+                out.push(w.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The functions of [`crate::commands::lint::source::PROCESS_CALLS`] and
+/// [`crate::commands::lint::source::DYNAMIC_LOADING_CALLS`] an archive's
+/// members leave undefined (call), in that order.
+pub fn archive_calls(path: &Path) -> Vec<String> {
+    use crate::commands::lint::source::{DYNAMIC_LOADING_CALLS, PROCESS_CALLS};
+    use object::{Object, ObjectSymbol};
+    let Ok(data) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let Ok(archive) = object::read::archive::ArchiveFile::parse(&*data) else {
+        return Vec::new();
+    };
+    let mut undefined = std::collections::BTreeSet::new();
+    for member in archive.members().flatten() {
+        let Ok(bytes) = member.data(&*data) else {
+            continue;
+        };
+        let Ok(file) = object::File::parse(bytes) else {
+            continue;
+        };
+        for sym in file.symbols() {
+            if sym.is_undefined() {
+                if let Ok(n) = sym.name() {
+                    undefined.insert(n.to_string());
+                }
+            }
+        }
+    }
+    PROCESS_CALLS
+        .iter()
+        .chain(DYNAMIC_LOADING_CALLS)
+        .filter(|c| undefined.contains(**c))
+        .map(|c| c.to_string())
+        .collect()
+}
+
+/// The cache of apt's lists: `$XDG_CACHE_HOME/dh-rumprun/apt-index.json`,
+/// else under `$HOME/.cache`; none without either.
+pub fn cache_file(env: &Env) -> Option<PathBuf> {
+    let base = match env.get("XDG_CACHE_HOME").filter(|v| !v.is_empty()) {
+        Some(x) => PathBuf::from(x),
+        None => PathBuf::from(env.get("HOME").filter(|v| !v.is_empty())?).join(".cache"),
+    };
+    Some(base.join("dh-rumprun").join("apt-index.json"))
+}
+
+/// The architecture the chain is for: `$DEB_HOST_ARCH`, else dpkg's own.
+pub fn native_arch(env: &Env) -> Result<String, InputError> {
+    if let Some(a) = env.get("DEB_HOST_ARCH").filter(|a| !a.is_empty()) {
+        return Ok(a.to_string());
+    }
+    let out = std::process::Command::new("dpkg")
+        .arg("--print-architecture")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).trim().to_string()),
+        _ => Err(InputError::about(
+            Path::new("dpkg"),
+            "cannot run dpkg --print-architecture",
+            "set DEB_HOST_ARCH",
+        )),
+    }
+}
+
+/// Parses a relation field for the chain, naming the file and line on error.
+fn relations(path: &Path, line: usize, field: &str, value: &str) -> Result<Relations, InputError> {
+    let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+    if value.is_empty() {
+        return Ok(Relations::new());
+    }
+    value.parse::<Relations>().map_err(|e| {
+        InputError::at(
+            path,
+            line,
+            format!("{field}: cannot parse: {e}"),
+            "fix the relation's syntax",
+        )
+    })
+}
+
+/// The target `arg` names: an unpacked source tree (a directory with
+/// `debian/control`), else a source package apt knows.
+pub fn target(arg: &str, facts: &SystemFacts, links: &[String]) -> Result<Target, InputError> {
+    let dir = Path::new(arg);
+    if dir.is_dir() {
+        let path = dir.join("debian/control");
+        let control = Control::read(&path)?;
+        let mut build_depends = Relations::new();
+        for name in ["Build-Depends", "Build-Depends-Arch"] {
+            if let Some(f) = control.source.field(name) {
+                let r = relations(&path, f.line, name, &f.value)?;
+                build_depends.0.extend(r.0);
+            }
+        }
+        let source = control.source.folded("Source").unwrap_or_default();
+        let version = std::fs::read_to_string(dir.join("debian/changelog"))
+            .ok()
+            .and_then(|t| {
+                let first = t.lines().next()?.to_string();
+                let open = first.find('(')?;
+                let close = first[open..].find(')')?;
+                Some(first[open + 1..open + close].to_string())
+            });
+        return Ok(Target {
+            source,
+            version,
+            build_depends,
+            links: links.to_vec(),
+        });
+    }
+    let Some(record) = facts.source(arg) else {
+        let fix = if facts.apt.is_some() {
+            "give an unpacked source tree, or add a deb-src entry and run apt-get update"
+        } else {
+            "give an unpacked source tree (--installed-only does not read apt's lists)"
+        };
+        return Err(InputError::about(
+            dir,
+            format!("no source tree and no source package {arg} known to apt"),
+            fix,
+        ));
+    };
+    let mut build_depends = Relations::new();
+    for (name, value) in [
+        ("Build-Depends", &record.build_depends),
+        ("Build-Depends-Arch", &record.build_depends_arch),
+    ] {
+        let r = relations(Path::new(&format!("apt:{arg}")), 1, name, value)?;
+        build_depends.0.extend(r.0);
+    }
+    Ok(Target {
+        source: record.name.clone(),
+        version: Some(record.version.clone()),
+        build_depends,
+        links: links.to_vec(),
+    })
+}
+
+/// How the answer is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One line per source, for a maintainer.
+    Text,
+    /// The same facts as JSON.
+    Json,
+    /// A Graphviz graph.
+    Dot,
+}
+
+/// `dh_rumprun chain`: the chains of `targets`, printed in `format`.
+/// Returns the output and whether some step is blocked.
+pub fn run(
+    env: &Env,
+    targets: &[String],
+    links: &[String],
+    installed_only: bool,
+    format: Format,
+) -> Result<(String, bool), InputError> {
+    let arch = native_arch(env)?;
+    let table = ArchTable::load_system(env.get("DPKG_DATADIR"))?;
+    let facts = SystemFacts::read(env, &arch, installed_only)?;
+    let settings = Settings {
+        arch_table: &table,
+        host_arch: arch,
+        profiles: crate::debian::profiles::active_profiles(env.get("DEB_BUILD_PROFILES")),
+    };
+    let mut chains = Vec::new();
+    for t in targets {
+        let target = target(t, &facts, links)?;
+        chains.push(graph::chain(&target, &facts, &settings));
+    }
+    let blocked = chains
+        .iter()
+        .flat_map(|c| &c.steps)
+        .any(|s| s.blockers.iter().any(|b| b.severity == Severity::Error));
+    let out = match format {
+        Format::Text => render::text(&chains),
+        Format::Json => render::json(&chains),
+        Format::Dot => render::dot(&chains),
+    };
+    Ok((out, blocked))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pc_requires_drop_versions() {
+        let pc = PcFile::parse(
+            "Name: gio\nRequires: glib-2.0 >= 2.74, gobject-2.0\nRequires.private: gmodule-no-export-2.0 >= 2.74, zlib, mount >= 2.23 ${extra}\n",
+        );
+        assert_eq!(
+            pc_requires(&pc),
+            [
+                "glib-2.0",
+                "gobject-2.0",
+                "gmodule-no-export-2.0",
+                "zlib",
+                "mount"
+            ]
+        );
+    }
+
+    #[test]
+    fn cache_file_follows_xdg() {
+        let env = Env::from_pairs([("XDG_CACHE_HOME", "/c"), ("HOME", "/h")]);
+        assert_eq!(
+            cache_file(&env).unwrap(),
+            PathBuf::from("/c/dh-rumprun/apt-index.json")
+        );
+        let env = Env::from_pairs([("HOME", "/h")]);
+        assert_eq!(
+            cache_file(&env).unwrap(),
+            PathBuf::from("/h/.cache/dh-rumprun/apt-index.json")
+        );
+        assert!(cache_file(&Env::from_pairs([])).is_none());
+    }
+
+    #[test]
+    fn archive_calls_of_a_file_that_is_no_archive_are_none() {
+        assert!(archive_calls(Path::new("/nonexistent.a")).is_empty());
+    }
+}
