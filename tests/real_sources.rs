@@ -305,6 +305,73 @@ fn build(
     move_build_output(parent, into).map_err(|e| format!("moving the build's output: {e}"))
 }
 
+/// `dh_rumprun chain` on the case's tree, before add-flavour (`flavoured`
+/// false) and after: the sources of the cases it `Needs` (whose library
+/// flavours the tier built and installed, in this order) are `present`,
+/// each after what it needs; once the tree has its flavours, they are
+/// the whole chain of a case that needs some (add-flavour named their flavours in Build-Depends).
+fn check_chain(case: &Case, dir: &Path, flavoured: bool) -> Result<(), String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
+        .args(["chain", "--json"])
+        .arg(dir)
+        .output()
+        .map_err(|e| format!("running dh_rumprun chain: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "dh_rumprun chain {}: {e}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })?;
+    let steps = v[0]["steps"].as_array().cloned().unwrap_or_default();
+    let needed: BTreeSet<String> = case
+        .needs
+        .iter()
+        .map(|n| Case::read(&repo_root().join("fixtures/real-sources").join(n)).source)
+        .collect();
+    for (i, s) in steps.iter().enumerate() {
+        for need in s["needs"].as_array().cloned().unwrap_or_default() {
+            if !steps[..i].iter().any(|t| t["source"] == need) {
+                return Err(format!("chain: {} before {need}:\n{text}", s["source"]));
+            }
+        }
+    }
+    for n in &needed {
+        let step = steps.iter().find(|s| s["source"] == n.as_str());
+        if step.map(|s| s["status"] != "present").unwrap_or(true) {
+            return Err(format!("chain: {n} is not present:\n{text}"));
+        }
+    }
+    if flavoured && !needed.is_empty() {
+        let libraries: BTreeSet<String> = steps
+            .iter()
+            .filter(|s| s["status"] != "toolchain" && s["status"] != "target")
+            .filter_map(|s| s["source"].as_str().map(str::to_string))
+            .collect();
+        if libraries != needed {
+            return Err(format!(
+                "chain after add-flavour: {libraries:?}, not {needed:?}:\n{text}"
+            ));
+        }
+    }
+    eprintln!(
+        "{}: chain{}: {}",
+        case.name,
+        if flavoured { " after add-flavour" } else { "" },
+        steps
+            .iter()
+            .map(|s| format!(
+                "{} {}",
+                s["source"].as_str().unwrap_or(""),
+                s["status"].as_str().unwrap_or("")
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}
+
 /// The tier's work on one case; `Err` says what failed.
 fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf>, String> {
     let dsc = case.dsc();
@@ -326,6 +393,7 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         ],
         &[],
     )?;
+    check_chain(case, &dir, false)?;
     for args in &case.add_flavour {
         let mut argv = vec![env!("CARGO_BIN_EXE_dh_rumprun"), "add-flavour"];
         argv.extend(args.iter().map(String::as_str));
@@ -337,6 +405,7 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
             said.trim_end()
         );
     }
+    check_chain(case, &dir, true)?;
     if let Some(extra) = &case.rules_append {
         let rules = dir.join("debian/rules");
         let mut text = fs::read_to_string(&rules).map_err(|e| e.to_string())?;

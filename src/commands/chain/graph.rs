@@ -23,6 +23,9 @@ pub struct Contents {
     pub pc_modules: Vec<String>,
     /// The modules its `.pc` files require (`Requires`, `Requires.private`).
     pub pc_requires: Vec<String>,
+    /// The libraries its `.pc` files link (`-lNAME` of `Libs` and
+    /// `Libs.private`), `NAME` each.
+    pub pc_libs: Vec<String>,
     /// Functions a unikernel cannot serve that its archives call, each
     /// with the archive that calls it.
     pub calls: Vec<(String, String)>,
@@ -59,6 +62,8 @@ pub trait Facts {
     fn contents(&self, name: &str) -> Option<Contents>;
     /// The installed package that ships the pkg-config module `module`.
     fn pc_owner(&self, module: &str) -> Option<String>;
+    /// The installed package that ships the static archive `libNAME.a`.
+    fn archive_owner(&self, name: &str) -> Option<String>;
 }
 
 /// What the chain is asked about.
@@ -406,11 +411,14 @@ impl Walk<'_> {
                         };
                         blockers.push(blocker(t, format!("{call} [{archive}]")));
                     }
-                    for m in &c.pc_requires {
-                        if let Some(owner) = self.facts.pc_owner(m) {
-                            if owner != b.name {
-                                deps.push(owner);
-                            }
+                    let owners = c
+                        .pc_requires
+                        .iter()
+                        .filter_map(|m| self.facts.pc_owner(m))
+                        .chain(c.pc_libs.iter().filter_map(|l| self.facts.archive_owner(l)));
+                    for owner in owners {
+                        if owner != b.name && !deps.contains(&owner) {
+                            deps.push(owner);
                         }
                     }
                 }
@@ -765,6 +773,9 @@ mod tests {
         fn pc_owner(&self, module: &str) -> Option<String> {
             self.pc.get(module).cloned()
         }
+        fn archive_owner(&self, name: &str) -> Option<String> {
+            self.pc.get(&format!("lib{name}.a")).cloned()
+        }
     }
 
     fn table() -> ArchTable {
@@ -1000,6 +1011,14 @@ mod tests {
         t.pc.insert("libpcre".into(), "libpcre-dev".into());
         let c = run(&t, "liba-dev", &[], &[]);
         assert_eq!(step(&c, "a").needs, ["b", "pcre"]);
+        let mut t = t
+            .dev("liblzma-dev", "xz-utils", "")
+            .static_lib("liblzma-dev");
+        t.contents.get_mut("liba-dev").unwrap().pc_libs = vec!["lzma".into(), "m".into()];
+        t.pc.insert("liblzma.a".into(), "liblzma-dev".into());
+        t.pc.insert("libm.a".into(), "libc6-dev".into());
+        let c = run(&t, "liba-dev", &[], &[]);
+        assert_eq!(step(&c, "a").needs, ["b", "glibc", "pcre", "xz-utils"]);
     }
 
     #[test]

@@ -30,7 +30,15 @@ pub struct SystemFacts {
     apt: Option<AptIndex>,
     dpkg: Database,
     contents: RefCell<BTreeMap<String, Option<Contents>>>,
-    pc_index: OnceCell<BTreeMap<String, String>>,
+    pc_index: OnceCell<Owners>,
+}
+
+/// Which installed development package ships each pkg-config module and
+/// each static archive (`libNAME.a`).
+#[derive(Default)]
+struct Owners {
+    modules: BTreeMap<String, String>,
+    archives: BTreeMap<String, String>,
 }
 
 impl SystemFacts {
@@ -59,6 +67,36 @@ impl SystemFacts {
         self.apt.as_ref()?.sources.get(name)
     }
 
+    /// The owners of the modules and archives of the installed
+    /// development packages, read from their file lists once.
+    fn owners(&self) -> &Owners {
+        self.pc_index.get_or_init(|| {
+            let mut owners = Owners::default();
+            for (name, b) in &self.dpkg.installed {
+                if !b.is_dev() {
+                    continue;
+                }
+                for f in self.dpkg.files(name).unwrap_or_default() {
+                    let path = Path::new(&f);
+                    let Some(file) = path.file_name().map(|n| n.to_string_lossy().into_owned())
+                    else {
+                        continue;
+                    };
+                    if f.contains("/pkgconfig/") && file.ends_with(".pc") {
+                        let module = file.trim_end_matches(".pc").to_string();
+                        owners.modules.insert(module, name.clone());
+                    } else if f.starts_with("/usr/lib/")
+                        && file.starts_with("lib")
+                        && file.ends_with(".a")
+                    {
+                        owners.archives.entry(file).or_insert_with(|| name.clone());
+                    }
+                }
+            }
+            owners
+        })
+    }
+
     fn classify(&self, name: &str) -> Option<Contents> {
         let files = self.dpkg.files(name)?;
         let mut c = Contents::default();
@@ -74,12 +112,16 @@ impl SystemFacts {
                     .map(|s| s.to_string_lossy().into_owned());
                 c.pc_modules.extend(module);
                 if let Ok(text) = std::fs::read_to_string(f) {
-                    c.pc_requires.extend(pc_requires(&PcFile::parse(&text)));
+                    let pc = PcFile::parse(&text);
+                    c.pc_requires.extend(pc_requires(&pc));
+                    c.pc_libs.extend(pc_libs(&pc));
                 }
             }
         }
         c.pc_requires.sort();
         c.pc_requires.dedup();
+        c.pc_libs.sort();
+        c.pc_libs.dedup();
         for archive in &c.archives {
             for call in archive_calls(Path::new(archive)) {
                 if !c.calls.iter().any(|(f, _)| *f == call) {
@@ -145,23 +187,11 @@ impl Facts for SystemFacts {
     }
 
     fn pc_owner(&self, module: &str) -> Option<String> {
-        let index = self.pc_index.get_or_init(|| {
-            let mut index = BTreeMap::new();
-            for (name, b) in &self.dpkg.installed {
-                if !b.is_dev() {
-                    continue;
-                }
-                for f in self.dpkg.files(name).unwrap_or_default() {
-                    if f.contains("/pkgconfig/") && f.ends_with(".pc") {
-                        if let Some(stem) = Path::new(&f).file_stem() {
-                            index.insert(stem.to_string_lossy().into_owned(), name.clone());
-                        }
-                    }
-                }
-            }
-            index
-        });
-        index.get(module).cloned()
+        self.owners().modules.get(module).cloned()
+    }
+
+    fn archive_owner(&self, name: &str) -> Option<String> {
+        self.owners().archives.get(&format!("lib{name}.a")).cloned()
     }
 }
 
@@ -186,6 +216,21 @@ pub fn pc_requires(pc: &PcFile) -> Vec<String> {
         }
     }
     out
+}
+
+/// The libraries a `.pc` file links (`-lNAME` of `Libs` and
+/// `Libs.private`): `NAME` each.
+pub fn pc_libs(pc: &PcFile) -> Vec<String> {
+    pc.fields
+        .iter()
+        .filter(|f| {
+            f.name.eq_ignore_ascii_case("Libs") || f.name.eq_ignore_ascii_case("Libs.private")
+        })
+        .flat_map(|f| f.value.split_whitespace())
+        .filter_map(|w| w.strip_prefix("-l"))
+        .filter(|n| !n.is_empty() && !n.contains('$'))
+        .map(str::to_string)
+        .collect()
 }
 
 /// The functions of [`crate::commands::lint::source::PROCESS_CALLS`] and
@@ -390,6 +435,14 @@ mod tests {
                 "mount"
             ]
         );
+    }
+
+    #[test]
+    fn pc_libs_are_the_l_flags() {
+        let pc = PcFile::parse(
+            "Name: libxml\nLibs: -L${libdir} -lxml2\nLibs.private: -pthread -lz -llzma -lm ${extra}\n",
+        );
+        assert_eq!(pc_libs(&pc), ["xml2", "z", "lzma", "m"]);
     }
 
     #[test]
