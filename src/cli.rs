@@ -50,7 +50,8 @@ pub const MANUAL: Manual = Manual {
         that applies on the flavour's system; build profiles come from DEB_BUILD_PROFILES, so a \
         profile that drops the native-only build-dependencies narrows the answer. From each \
         library the chain follows the -dev packages its package depends on and the modules its \
-        .pc files require (Requires, Requires.private), down to the C library, which the \
+        .pc files require (Requires, Requires.private) and the libraries they link (-lNAME of \
+        Libs.private, followed to the package shipping libNAME.a), down to the C library, which the \
         toolchain brings. Rumprun's libc and kernel are NetBSD's, so restrictions and \
         architectures are evaluated for netbsd-CPU: a library's dependency built for linux-any \
         only is left out and said. Each source gets a line in build order: toolchain, present \

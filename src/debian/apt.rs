@@ -362,8 +362,8 @@ mod tests {
         assert_eq!(
             names,
             [
-                "m_dists_x_main_binary-all_Packages",
                 "deb.debian.org_debian_dists_x_main_binary-amd64_Packages.lz4",
+                "m_dists_x_main_binary-all_Packages",
                 "m_dists_x_main_source_Sources.gz"
             ]
         );

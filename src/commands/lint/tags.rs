@@ -42,7 +42,8 @@ pub struct Tag {
     /// The tag's name: lowercase, hyphenated, subject then problem.
     pub name: &'static str,
     /// Which checks emit it, as lintian's `Check:`: `source` (a source
-    /// tree), `deb` (a built flavour package) or `overrides`.
+    /// tree), `deb` (a built flavour package), `overrides`, or `chain`
+    /// (`dh_rumprun chain`, about a library of the chain).
     pub check: &'static str,
     /// Its severity.
     pub severity: Severity,
