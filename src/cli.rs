@@ -40,14 +40,14 @@ pub const MANUAL: Manual = Manual {
         prints lintian-style tags; overrides in lintian's syntax come from \
         debian/source/rumprun-lint-overrides and debian/PKG.rumprun-lint-overrides. Exit 1 when \
         a tag at or above --fail-on is not overridden, 2 on unusable input.\n\n\
-        dh_rumprun chain [--json | --dot] [--installed-only] [--links PKG[,PKG]] [--explain TAG] \
-        TARGET ... answers which library flavours the flavour of TARGET (an unpacked source tree \
+        dh_rumprun chain [--json | --dot] [--installed-only] [--links PKG[,PKG]] \
+        [-P PROFILE[,PROFILE]] [--explain TAG] TARGET ... answers which library flavours the flavour of TARGET (an unpacked source tree \
         or a source package known to apt) needs, in what order, and what blocks each, from the \
         data on the machine: apt's package and source lists, dpkg's database, the installed .pc \
         files and the installed development packages' archives; no build, and no network. The \
         libraries the flavour links are --links, else the natives of the -rumprun-dev \
         build-dependencies (a target with library flavours), else every -dev build-dependency \
-        that applies on the flavour's system; build profiles come from DEB_BUILD_PROFILES, so a \
+        that applies on the flavour's system; build profiles come from -P, else DEB_BUILD_PROFILES, so a \
         profile that drops the native-only build-dependencies narrows the answer. From each \
         library the chain follows the -dev packages its package depends on and the modules its \
         .pc files require (Requires, Requires.private) and the libraries they link (-lNAME of \
@@ -149,6 +149,15 @@ enum Commands {
         /// dependency).
         #[arg(long, value_name = "PKG[,PKG]", value_delimiter = ',')]
         links: Vec<String>,
+        /// The build profiles in force, as dpkg-checkbuilddeps -P takes
+        /// them (default: DEB_BUILD_PROFILES).
+        #[arg(
+            short = 'P',
+            long,
+            value_name = "PROFILE[,PROFILE]",
+            value_delimiter = ','
+        )]
+        build_profiles: Option<Vec<String>>,
         /// Explain TAG and exit.
         #[arg(long, value_name = "TAG")]
         explain: Option<String>,
@@ -235,6 +244,7 @@ pub fn main(argv: Vec<String>) -> i32 {
             dot,
             installed_only,
             links,
+            build_profiles,
             explain,
             targets,
         } => {
@@ -249,7 +259,14 @@ pub fn main(argv: Vec<String>) -> i32 {
                 Format::Text
             };
             let env = crate::env::Env::capture();
-            match crate::commands::chain::run(&env, &targets, &links, installed_only, format) {
+            let request = crate::commands::chain::Request {
+                targets,
+                links,
+                profiles: build_profiles,
+                installed_only,
+                format,
+            };
+            match crate::commands::chain::run(&env, &request) {
                 Ok((out, blocked)) => {
                     print!("{out}");
                     i32::from(blocked)

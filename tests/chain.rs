@@ -56,6 +56,47 @@ fn a_trees_chain_from_dpkgs_database() {
 }
 
 #[test]
+fn build_profiles_drop_build_dependencies() {
+    let admindir = fixture("admindir");
+    let env = [
+        ("DPKG_ADMINDIR", admindir.as_str()),
+        ("DEB_BUILD_PROFILES", "pkg.app.nogamma"),
+    ];
+    for args in [
+        vec!["--installed-only", "--json"],
+        vec![
+            "--installed-only",
+            "--json",
+            "-P",
+            "nocheck,pkg.app.nogamma",
+        ],
+    ] {
+        let mut args = args.clone();
+        let app = fixture("app");
+        args.push(&app);
+        let env: &[(&str, &str)] = if args.contains(&"-P") {
+            &env[..1]
+        } else {
+            &env
+        };
+        let o = chain(&args, env);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        let sources: Vec<&str> = v[0]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            sources,
+            ["glibc", "beta", "alpha", "delta", "app"],
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
 fn json_and_dot_say_the_same() {
     let admindir = fixture("admindir");
     let env = [("DPKG_ADMINDIR", admindir.as_str())];

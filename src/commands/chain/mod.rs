@@ -382,33 +382,46 @@ pub enum Format {
     Dot,
 }
 
-/// `dh_rumprun chain`: the chains of `targets`, printed in `format`.
-/// Returns the output and whether some step is blocked.
-pub fn run(
-    env: &Env,
-    targets: &[String],
-    links: &[String],
-    installed_only: bool,
-    format: Format,
-) -> Result<(String, bool), InputError> {
+/// What `dh_rumprun chain` is asked.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Unpacked source trees or source package names.
+    pub targets: Vec<String>,
+    /// `--links`: the development packages the flavour links.
+    pub links: Vec<String>,
+    /// `-P`: the build profiles, instead of `DEB_BUILD_PROFILES`.
+    pub profiles: Option<Vec<String>>,
+    /// `--installed-only`: dpkg's database only.
+    pub installed_only: bool,
+    /// How to print the answer.
+    pub format: Format,
+}
+
+/// `dh_rumprun chain`: the chains of the request's targets, printed.
+/// Returns the output and whether some step has an error tag.
+pub fn run(env: &Env, request: &Request) -> Result<(String, bool), InputError> {
     let arch = native_arch(env)?;
     let table = ArchTable::load_system(env.get("DPKG_DATADIR"))?;
-    let facts = SystemFacts::read(env, &arch, installed_only)?;
+    let facts = SystemFacts::read(env, &arch, request.installed_only)?;
+    let profiles = match &request.profiles {
+        Some(p) => p.clone(),
+        None => crate::debian::profiles::active_profiles(env.get("DEB_BUILD_PROFILES")),
+    };
     let settings = Settings {
         arch_table: &table,
         host_arch: arch,
-        profiles: crate::debian::profiles::active_profiles(env.get("DEB_BUILD_PROFILES")),
+        profiles,
     };
     let mut chains = Vec::new();
-    for t in targets {
-        let target = target(t, &facts, links)?;
+    for t in &request.targets {
+        let target = target(t, &facts, &request.links)?;
         chains.push(graph::chain(&target, &facts, &settings));
     }
     let blocked = chains
         .iter()
         .flat_map(|c| &c.steps)
         .any(|s| s.blockers.iter().any(|b| b.severity == Severity::Error));
-    let out = match format {
+    let out = match request.format {
         Format::Text => render::text(&chains),
         Format::Json => render::json(&chains),
         Format::Dot => render::dot(&chains),
