@@ -8,7 +8,7 @@
 //! decides; the substvars stage runs the commands.
 
 use debversion::Version;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// The other spelling of `path` on a merged-/usr system (`/lib/x` for
@@ -29,28 +29,6 @@ pub fn merged_usr_twin(path: &Path) -> Option<PathBuf> {
     } else {
         None
     }
-}
-
-/// What `dpkg-query --search PATH...` printed: each path with the
-/// packages that own it (diversion lines left out).
-pub fn parse_search(output: &str) -> BTreeMap<PathBuf, Vec<String>> {
-    let mut owners = BTreeMap::new();
-    for line in output.lines() {
-        if line.starts_with("diversion by ") || line.starts_with("local diversion ") {
-            continue;
-        }
-        let Some((packages, path)) = line.split_once(": ") else {
-            continue;
-        };
-        let packages: Vec<String> = packages
-            .split(", ")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect();
-        owners.insert(PathBuf::from(path.trim()), packages);
-    }
-    owners
 }
 
 /// An installed binary package, as `dpkg-query -W -f` prints it with
@@ -190,6 +168,7 @@ pub fn substvar_value(sources: &BTreeSet<SourceRef>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::debian::dpkg::parse_search;
 
     #[test]
     fn merged_usr_twins() {

@@ -3,10 +3,10 @@
 
 use super::Context;
 use super::install::baked_record;
+use crate::debian::dpkg::parse_search;
 use crate::flavour::FlavourKind;
 use crate::flavour::built_using::{
-    SHOW_FORMAT, merged_usr_twin, parse_installed, parse_search, requires_source, source_of,
-    substvar_value,
+    SHOW_FORMAT, merged_usr_twin, parse_installed, requires_source, source_of, substvar_value,
 };
 use crate::flavour::layout::stage_dir;
 use crate::flavour::link_trace::{LinkTrace, TRACE_DIR, is_toolchain_temporary, temporary_dirs};

@@ -14,7 +14,7 @@ use crate::commands::lint::tags::Severity;
 use crate::debian::apt::{self, AptIndex};
 use crate::debian::arch::ArchTable;
 use crate::debian::control::Control;
-use crate::debian::dpkg::{self, Database};
+use crate::debian::dpkg::Database;
 use crate::debian::package::BinaryPackage;
 use crate::env::Env;
 use crate::flavour::pkg_config::PcFile;
@@ -29,8 +29,9 @@ use std::path::{Path, PathBuf};
 pub struct SystemFacts {
     apt: Option<AptIndex>,
     dpkg: Database,
+    files: OnceCell<BTreeMap<String, Vec<String>>>,
     contents: RefCell<BTreeMap<String, Option<Contents>>>,
-    pc_index: OnceCell<Owners>,
+    owners: OnceCell<Owners>,
 }
 
 /// Which installed development package ships each pkg-config module and
@@ -44,7 +45,7 @@ struct Owners {
 impl SystemFacts {
     /// dpkg's database, and apt's lists unless `installed_only`.
     pub fn read(env: &Env, arch: &str, installed_only: bool) -> Result<SystemFacts, InputError> {
-        let dpkg = Database::read(&dpkg::admindir(env.get("DPKG_ADMINDIR")), arch)?;
+        let dpkg = Database::read(arch)?;
         let apt = if installed_only {
             None
         } else {
@@ -57,8 +58,9 @@ impl SystemFacts {
         Ok(SystemFacts {
             apt,
             dpkg,
+            files: OnceCell::new(),
             contents: RefCell::new(BTreeMap::new()),
-            pc_index: OnceCell::new(),
+            owners: OnceCell::new(),
         })
     }
 
@@ -67,17 +69,29 @@ impl SystemFacts {
         self.apt.as_ref()?.sources.get(name)
     }
 
+    /// The files of the installed development packages, by package: one
+    /// `dpkg-query --listfiles`, on first use.
+    fn library_files(&self) -> &BTreeMap<String, Vec<String>> {
+        self.files.get_or_init(|| {
+            let devs: Vec<&str> = self
+                .dpkg
+                .installed
+                .values()
+                .filter(|b| b.is_dev())
+                .map(|b| b.name.as_str())
+                .collect();
+            Database::files_of(&devs).unwrap_or_default()
+        })
+    }
+
     /// The owners of the modules and archives of the installed
-    /// development packages, read from their file lists once.
+    /// development packages.
     fn owners(&self) -> &Owners {
-        self.pc_index.get_or_init(|| {
+        self.owners.get_or_init(|| {
             let mut owners = Owners::default();
-            for (name, b) in &self.dpkg.installed {
-                if !b.is_dev() {
-                    continue;
-                }
-                for f in self.dpkg.files(name).unwrap_or_default() {
-                    let path = Path::new(&f);
+            for (name, files) in self.library_files() {
+                for f in files {
+                    let path = Path::new(f);
                     let Some(file) = path.file_name().map(|n| n.to_string_lossy().into_owned())
                     else {
                         continue;
@@ -98,7 +112,10 @@ impl SystemFacts {
     }
 
     fn classify(&self, name: &str) -> Option<Contents> {
-        let files = self.dpkg.files(name)?;
+        if !self.dpkg.is_installed(name) {
+            return None;
+        }
+        let files = self.library_files().get(name).cloned().unwrap_or_default();
         let mut c = Contents::default();
         for f in &files {
             let in_lib = f.starts_with("/usr/lib/") || f.starts_with("/lib/");
