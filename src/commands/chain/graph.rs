@@ -278,7 +278,7 @@ struct Walk<'a> {
     flavour_arch: String,
     nodes: BTreeMap<String, Node>,
     toolchain: BTreeMap<String, (String, BTreeSet<String>)>,
-    unknown: BTreeMap<String, String>,
+    unknown: BTreeSet<String>,
     left_out: Vec<LeftOut>,
     queue: VecDeque<(String, Reason)>,
 }
@@ -336,10 +336,12 @@ impl Walk<'_> {
         (chosen, excluded)
     }
 
+    /// Looks at one development package: toolchain, left out, or a node
+    /// with its tags and the packages it needs (queued).
     fn visit(&mut self, name: &str, reason: Reason, target: &str) {
         let Some(b) = self.resolve(name) else {
             if reason == Reason::Target {
-                self.unknown.insert(name.to_string(), target.to_string());
+                self.unknown.insert(name.to_string());
             }
             return;
         };
@@ -471,7 +473,7 @@ pub fn chain(target: &Target, facts: &dyn Facts, settings: &Settings) -> Chain {
         flavour_arch: flavour_arch.clone(),
         nodes: BTreeMap::new(),
         toolchain: BTreeMap::new(),
-        unknown: BTreeMap::new(),
+        unknown: BTreeSet::new(),
         left_out: Vec::new(),
         queue: VecDeque::new(),
     };
@@ -668,7 +670,7 @@ fn order(
     target_needs.dedup();
     let mut blockers: Vec<Blocker> = walk
         .unknown
-        .keys()
+        .iter()
         .map(|n| blocker("library-unknown", n.clone()))
         .collect();
     blockers.sort_by(|a, b| a.context.cmp(&b.context));
