@@ -20,11 +20,15 @@ pub fn is_shared_switch(arg: &str) -> bool {
     a == "--enable-shared"
         || a.starts_with("--enable-shared=")
         || a == "--disable-static"
+        || a == "--enable-static=no"
         || a.starts_with("-dbuild_shared_libs=on")
         || a.starts_with("-dbuild_shared_libs=1")
         || a.starts_with("-dbuild_shared_libs=true")
         || a.starts_with("-dbuild_shared_libs=yes")
         || a.starts_with("-dbuild_static_libs=off")
+        || a.starts_with("-dbuild_static_libs=0")
+        || a.starts_with("-dbuild_static_libs=false")
+        || a.starts_with("-dbuild_static_libs=no")
         || a == "--default-library=shared"
         || a == "--default-library=both"
         || a == "-ddefault_library=shared"
@@ -216,13 +220,16 @@ mod tests {
         for s in [
             "--enable-shared",
             "--disable-static",
+            "--enable-static=no",
             "-DBUILD_SHARED_LIBS=ON",
+            "-DBUILD_STATIC_LIBS=FALSE",
             "--default-library=both",
         ] {
             assert!(is_shared_switch(s), "{s}");
         }
         for s in [
             "--enable-static",
+            "--enable-static=yes",
             "-DBUILD_SHARED_LIBS=OFF",
             "--with-shared-data",
         ] {
