@@ -2,6 +2,8 @@
 //! profiles a build runs with (`DEB_BUILD_PROFILES`), evaluated as
 //! `Dpkg::BuildProfiles::evaluate_restriction_formula` does.
 
+use debian_control::relations::BuildProfile;
+
 /// A parsed `Build-Profiles` formula: a list of `<...>` groups; the formula
 /// holds when every term of at least one group holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +55,29 @@ impl Formula {
             rest = after.trim_start();
         }
         Ok(Formula { groups })
+    }
+
+    /// The formula of a relation's restriction list as debian-control
+    /// parses it (`<!nocheck> <cross>`: one group per `<...>`).
+    pub fn from_build_profiles(groups: &[Vec<BuildProfile>]) -> Formula {
+        let groups = groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|p| match p {
+                        BuildProfile::Enabled(n) => Term {
+                            negated: false,
+                            profile: n.clone(),
+                        },
+                        BuildProfile::Disabled(n) => Term {
+                            negated: true,
+                            profile: n.clone(),
+                        },
+                    })
+                    .collect()
+            })
+            .collect();
+        Formula { groups }
     }
 
     /// Whether the formula holds for the active `profiles`.

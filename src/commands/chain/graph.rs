@@ -6,9 +6,9 @@
 use crate::commands::lint::tags::{Severity, tag};
 use crate::debian::arch::ArchTable;
 use crate::debian::package::BinaryPackage;
+use crate::debian::profiles::Formula;
 use crate::flavour::library_flavour_name;
 use debian_control::lossy::{Relation, Relations};
-use debian_control::relations::BuildProfile;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -222,28 +222,6 @@ fn is_toolchain_source(source: &str) -> bool {
             .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Whether a relation's architecture list lets it apply on `arch`.
-pub fn arch_applies(table: &ArchTable, arch: &str, list: &[String]) -> bool {
-    let negated = list.iter().all(|a| a.starts_with('!'));
-    if negated {
-        !list.iter().any(|a| table.is(arch, &a[1..]))
-    } else {
-        list.iter()
-            .any(|a| table.is(arch, a.trim_start_matches('!')))
-    }
-}
-
-/// Whether a relation's restriction formula holds for `profiles`.
-fn profiles_hold(formula: &[Vec<BuildProfile>], profiles: &[String]) -> bool {
-    formula.is_empty()
-        || formula.iter().any(|term| {
-            term.iter().all(|p| match p {
-                BuildProfile::Enabled(n) => profiles.contains(n),
-                BuildProfile::Disabled(n) => !profiles.contains(n),
-            })
-        })
-}
-
 /// Why a library is in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Reason {
@@ -319,9 +297,17 @@ impl Walk<'_> {
         let applying: Vec<&Relation> = group
             .iter()
             .copied()
-            .filter(|r| profiles_hold(&r.profiles, &self.settings.profiles))
+            .filter(|r| {
+                r.profiles.is_empty()
+                    || Formula::from_build_profiles(&r.profiles).holds(&self.settings.profiles)
+            })
             .filter(|r| match &r.architectures {
-                Some(list) if !arch_applies(self.settings.arch_table, &self.flavour_arch, list) => {
+                Some(list)
+                    if !self
+                        .settings
+                        .arch_table
+                        .restriction_holds(&self.flavour_arch, list) =>
+                {
                     excluded.push(format!("{} [{}]", r.name, list.join(" ")));
                     false
                 }
@@ -370,7 +356,11 @@ impl Walk<'_> {
         }
         let mut blockers = Vec::new();
         if let Some(archs) = self.facts.dev_architectures(&b.source, &b.name) {
-            if !arch_applies(self.settings.arch_table, &self.flavour_arch, &archs) {
+            if !self
+                .settings
+                .arch_table
+                .restriction_holds(&self.flavour_arch, &archs)
+            {
                 let list = archs.join(" ");
                 if let Reason::Library(_) = reason {
                     self.leave_out(

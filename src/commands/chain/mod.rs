@@ -296,24 +296,6 @@ pub fn cache_file(env: &Env) -> Option<PathBuf> {
     Some(base.join("dh-rumprun").join("apt-index.json"))
 }
 
-/// The architecture the chain is for: `$DEB_HOST_ARCH`, else dpkg's own.
-pub fn native_arch(env: &Env) -> Result<String, InputError> {
-    if let Some(a) = env.get("DEB_HOST_ARCH").filter(|a| !a.is_empty()) {
-        return Ok(a.to_string());
-    }
-    let out = std::process::Command::new("dpkg")
-        .arg("--print-architecture")
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).trim().to_string()),
-        _ => Err(InputError::about(
-            Path::new("dpkg"),
-            "cannot run dpkg --print-architecture",
-            "set DEB_HOST_ARCH",
-        )),
-    }
-}
-
 /// Parses a relation field for the chain, naming the file and line on error.
 fn relations(path: &Path, line: usize, field: &str, value: &str) -> Result<Relations, InputError> {
     let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -417,7 +399,7 @@ pub struct Request {
 /// `dh_rumprun chain`: the chains of the request's targets, printed.
 /// Returns the output and whether some step has an error tag.
 pub fn run(env: &Env, request: &Request) -> Result<(String, bool), InputError> {
-    let arch = native_arch(env)?;
+    let arch = crate::debian::arch::native_arch(env.get("DEB_HOST_ARCH"))?;
     let table = ArchTable::load_system(env.get("DPKG_DATADIR"))?;
     let facts = SystemFacts::read(env, &arch, request.installed_only)?;
     let profiles = match &request.profiles {
