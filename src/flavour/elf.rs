@@ -4,6 +4,12 @@
 
 use object::{Object, ObjectKind};
 
+/// Whether a file name is a shared object's (`libz.so`, `libz.so.1.2.13`),
+/// by the names the dynamic linker and the link editor look for.
+pub fn is_shared_object_name(name: &str) -> bool {
+    name.ends_with(".so") || name.contains(".so.")
+}
+
 /// What an ELF file is, as far as dh-rumprun cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Elf {

@@ -17,6 +17,7 @@ use crate::debian::control::Control;
 use crate::debian::dpkg::Database;
 use crate::debian::package::BinaryPackage;
 use crate::env::Env;
+use crate::flavour::elf::is_shared_object_name;
 use crate::flavour::pkg_config::PcFile;
 use crate::location::InputError;
 use debian_control::lossy::Relations;
@@ -32,6 +33,37 @@ pub struct SystemFacts {
     files: OnceCell<BTreeMap<String, Vec<String>>>,
     contents: RefCell<BTreeMap<String, Option<Contents>>>,
     owners: OnceCell<Owners>,
+}
+
+/// What a file of a development package is to the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LibraryFile {
+    /// A static archive under `/usr/lib` or `/lib`.
+    Archive,
+    /// A shared object or its link there.
+    Shared,
+    /// A pkg-config file, with its module name.
+    PcModule(String),
+    /// Anything else (headers, documentation).
+    Other,
+}
+
+/// Classifies the file at `path` (absolute, as dpkg lists it).
+fn library_file(path: &str) -> LibraryFile {
+    let name = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let in_lib = path.starts_with("/usr/lib/") || path.starts_with("/lib/");
+    if in_lib && name.ends_with(".a") {
+        LibraryFile::Archive
+    } else if in_lib && is_shared_object_name(&name) {
+        LibraryFile::Shared
+    } else if let (true, Some(module)) = (path.contains("/pkgconfig/"), name.strip_suffix(".pc")) {
+        LibraryFile::PcModule(module.to_string())
+    } else {
+        LibraryFile::Other
+    }
 }
 
 /// Which installed development package ships each pkg-config module and
@@ -91,19 +123,15 @@ impl SystemFacts {
             let mut owners = Owners::default();
             for (name, files) in self.library_files() {
                 for f in files {
-                    let path = Path::new(f);
-                    let Some(file) = path.file_name().map(|n| n.to_string_lossy().into_owned())
-                    else {
-                        continue;
-                    };
-                    if f.contains("/pkgconfig/") && file.ends_with(".pc") {
-                        let module = file.trim_end_matches(".pc").to_string();
-                        owners.modules.insert(module, name.clone());
-                    } else if f.starts_with("/usr/lib/")
-                        && file.starts_with("lib")
-                        && file.ends_with(".a")
-                    {
-                        owners.archives.entry(file).or_insert_with(|| name.clone());
+                    match library_file(f) {
+                        LibraryFile::PcModule(module) => {
+                            owners.modules.insert(module, name.clone());
+                        }
+                        LibraryFile::Archive => {
+                            let file = f.rsplit('/').next().unwrap_or(f).to_string();
+                            owners.archives.entry(file).or_insert_with(|| name.clone());
+                        }
+                        LibraryFile::Shared | LibraryFile::Other => {}
                     }
                 }
             }
@@ -118,21 +146,18 @@ impl SystemFacts {
         let files = self.library_files().get(name).cloned().unwrap_or_default();
         let mut c = Contents::default();
         for f in &files {
-            let in_lib = f.starts_with("/usr/lib/") || f.starts_with("/lib/");
-            if in_lib && f.ends_with(".a") {
-                c.archives.push(f.clone());
-            } else if in_lib && (f.ends_with(".so") || f.contains(".so.")) {
-                c.shared = true;
-            } else if f.contains("/pkgconfig/") && f.ends_with(".pc") {
-                let module = Path::new(f)
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned());
-                c.pc_modules.extend(module);
-                if let Ok(text) = std::fs::read_to_string(f) {
-                    let pc = PcFile::parse(&text);
-                    c.pc_requires.extend(pc_requires(&pc));
-                    c.pc_libs.extend(pc_libs(&pc));
+            match library_file(f) {
+                LibraryFile::Archive => c.archives.push(f.clone()),
+                LibraryFile::Shared => c.shared = true,
+                LibraryFile::PcModule(module) => {
+                    c.pc_modules.push(module);
+                    if let Ok(text) = std::fs::read_to_string(f) {
+                        let pc = PcFile::parse(&text);
+                        c.pc_requires.extend(pc_requires(&pc));
+                        c.pc_libs.extend(pc_libs(&pc));
+                    }
                 }
+                LibraryFile::Other => {}
             }
         }
         c.pc_requires.sort();
@@ -455,6 +480,28 @@ mod tests {
             "Name: libxml\nLibs: -L${libdir} -lxml2\nLibs.private: -pthread -lz -llzma -lm ${extra}\n",
         );
         assert_eq!(pc_libs(&pc), ["xml2", "z", "lzma", "m"]);
+    }
+
+    #[test]
+    fn library_files_by_path() {
+        assert_eq!(
+            library_file("/usr/lib/x86_64-linux-gnu/libz.a"),
+            LibraryFile::Archive
+        );
+        assert_eq!(
+            library_file("/usr/lib/x86_64-linux-gnu/libz.so"),
+            LibraryFile::Shared
+        );
+        assert_eq!(
+            library_file("/usr/lib/x86_64-linux-gnu/pkgconfig/zlib.pc"),
+            LibraryFile::PcModule("zlib".into())
+        );
+        assert_eq!(
+            library_file("/usr/share/pkgconfig/lv2.pc"),
+            LibraryFile::PcModule("lv2".into())
+        );
+        assert_eq!(library_file("/usr/include/zlib.h"), LibraryFile::Other);
+        assert_eq!(library_file("/usr/share/doc/x/libz.a"), LibraryFile::Other);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! flavour, or a `-dbgsym`, gets no tag.
 
 use super::Finding;
-use crate::flavour::elf::{Elf, classify};
+use crate::flavour::elf::{Elf, classify, is_shared_object_name};
 use crate::location::InputError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -127,7 +127,7 @@ pub fn check(deb: &Deb, expected_images: &[PathBuf]) -> Vec<Finding> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.ends_with(".so") || name.contains(".so.") {
+        if is_shared_object_name(&name) {
             out.push(Finding::new("shared-object-in-flavour", &package, false).context(&p));
         } else if name.ends_with(".la") {
             out.push(Finding::new("libtool-archive-in-flavour", &package, false).context(&p));
