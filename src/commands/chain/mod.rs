@@ -4,9 +4,10 @@
 //! database ([`crate::debian::dpkg`]), the installed `.pc` files and the
 //! installed development packages' archives.
 //!
-//! [`graph`] is the functional core; this module reads the facts it asks
-//! for and [`render`] prints the answer.
+//! [`graph`] is the functional core that computes the [`answer`]; this
+//! module reads the facts it asks for and [`render`] prints the answer.
 
+pub mod answer;
 pub mod graph;
 pub mod render;
 

@@ -1,7 +1,7 @@
 //! The chain printed: text for a maintainer, JSON for scripts, and a
 //! Graphviz graph.
 
-use super::graph::{Chain, FlavourState, Status};
+use super::answer::{Chain, FlavourState, Status};
 
 /// One line per source in build order (`SOURCE VERSION: STATUS (PACKAGES),
 /// after SOURCES`), its tags below it as lint prints them, then what was
@@ -133,7 +133,7 @@ pub fn dot(chains: &[Chain]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::chain::graph::{Blocker, Chain, LeftOut, Library, Step};
+    use crate::commands::chain::answer::{Blocker, Chain, LeftOut, Library, Step};
     use crate::commands::lint::tags::Severity;
 
     fn sample() -> Chain {
