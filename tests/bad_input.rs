@@ -349,6 +349,16 @@ const CASES: &[Case] = &[
         says: "debian/control: no binary package nosuch; name one of: hello hello-rumprun",
     },
     Case {
+        name: "add-flavour-arch-all-package",
+        files: &[(
+            "debian/control",
+            "Source: hello\nBuild-Depends: debhelper-compat (= 13)\n\nPackage: hello-programs\nSection: oldlibs\nArchitecture: all\nDepends: hello\nDescription: transitional\n It can safely be removed.\n",
+        )],
+        command: &["dh_rumprun", "add-flavour", "--program", "hello-programs"],
+        env: &[],
+        says: "debian/control:6: hello-programs is Architecture: all, so nothing in it is compiled to give a flavour; name an architecture-specific package",
+    },
+    Case {
         name: "add-flavour-malformed-control",
         files: &[(
             "debian/control",

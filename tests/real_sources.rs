@@ -51,6 +51,10 @@ struct Run {
     stdin: String,
     /// Lines its standard output must contain.
     prints: Vec<String>,
+    /// Lines its standard error must contain (a program that writes its
+    /// result as binary data on standard output and reports on standard
+    /// error, as encoders do).
+    stderr: Vec<String>,
 }
 
 /// What one flavour package must be.
@@ -89,10 +93,16 @@ struct Case {
     add_flavour: Vec<Vec<String>>,
     /// Cases whose library flavours must be installed first.
     needs: Vec<String>,
+    /// The depth of the chain `dh_rumprun chain` finds once the tree has
+    /// its flavours (target to the deepest library), when the case says.
+    chain_depth: Option<usize>,
     /// DEB_BUILD_OPTIONS for both builds.
     build_options: String,
     /// Lines appended to debian/rules, with the comments that say why.
     rules_append: Option<String>,
+    /// Programs (file names) whose lines the case removes from the
+    /// `.rumprun` files add-flavour wrote, with the reason in its Covers.
+    bake_without: Vec<String>,
     /// A header the flavour's configure wrote (relative to the flavour's
     /// directory), and the macros it must and must not define: what the
     /// configure probes found.
@@ -195,8 +205,14 @@ impl Case {
                 .map(|l| l.split_whitespace().map(str::to_string).collect())
                 .collect(),
             needs: words(head.get("Needs")),
+            chain_depth: head.get("Chain-Depth").map(|d| {
+                d.trim()
+                    .parse()
+                    .unwrap_or_else(|e| panic!("{}: Chain-Depth: {e}", path.display()))
+            }),
             build_options: head.get("Build-Options").cloned().unwrap_or_default(),
             rules_append: raw_field(&raw, "Rules-Append"),
+            bake_without: words(head.get("Bake-Without")),
             config_header: head.get("Config-Header").cloned(),
             config_defined: words(head.get("Config-Defined")),
             config_undefined: words(head.get("Config-Undefined")),
@@ -220,6 +236,7 @@ impl Case {
                     args: words(s.get("Args")),
                     stdin: s.get("Stdin").map(|v| text(Some(v))).unwrap_or_default(),
                     prints: lines(s.get("Prints")),
+                    stderr: lines(s.get("Stderr")),
                 });
             } else {
                 panic!("{}: a stanza with neither Flavour nor Run", path.display());
@@ -305,11 +322,59 @@ fn build(
     move_build_output(parent, into).map_err(|e| format!("moving the build's output: {e}"))
 }
 
+/// The sources of the cases `case` needs, directly or through them.
+fn needed_sources(case: &Case) -> BTreeSet<String> {
+    let root = repo_root().join("fixtures/real-sources");
+    let mut seen = BTreeSet::new();
+    let mut sources = BTreeSet::new();
+    let mut todo = case.needs.clone();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            let need = Case::read(&root.join(&name));
+            sources.insert(need.source);
+            todo.extend(need.needs);
+        }
+    }
+    sources
+}
+
+/// The longest path of `needs` from the chain's last step (the target)
+/// down to a library that needs none of the other steps: the chain's
+/// depth (toolchain steps do not count).
+fn chain_depth(steps: &[serde_json::Value]) -> usize {
+    fn depth(steps: &[serde_json::Value], source: &serde_json::Value) -> usize {
+        let Some(step) = steps
+            .iter()
+            .find(|s| &s["source"] == source && s["status"] != "toolchain")
+        else {
+            return 0;
+        };
+        step["needs"]
+            .as_array()
+            .map(|needs| {
+                needs
+                    .iter()
+                    .filter(|n| {
+                        steps
+                            .iter()
+                            .any(|s| &s["source"] == *n && s["status"] != "toolchain")
+                    })
+                    .map(|n| 1 + depth(steps, n))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .unwrap_or(0)
+    }
+    steps.last().map_or(0, |t| depth(steps, &t["source"]))
+}
+
 /// `dh_rumprun chain` on the case's tree, before add-flavour (`flavoured`
-/// false) and after: the sources of the cases it `Needs` (whose library
-/// flavours the tier built and installed, in this order) are `present`,
-/// each after what it needs; once the tree has its flavours, they are
-/// the whole chain of a case that needs some (add-flavour named their flavours in Build-Depends).
+/// false) and after: the sources of the cases it `Needs`, directly or
+/// through them (whose library flavours the tier built and installed, in
+/// that order), are `present`, each after what it needs; once the tree has
+/// its flavours, they are the whole chain of a case that needs some
+/// (add-flavour named the direct ones in Build-Depends, the chain found
+/// the rest), and the chain is as deep as the case's `Chain-Depth` says.
 fn check_chain(case: &Case, dir: &Path, flavoured: bool) -> Result<(), String> {
     let out = Command::new(env!("CARGO_BIN_EXE_dh_rumprun"))
         .args(["chain", "--json"])
@@ -325,11 +390,7 @@ fn check_chain(case: &Case, dir: &Path, flavoured: bool) -> Result<(), String> {
         )
     })?;
     let steps = v[0]["steps"].as_array().cloned().unwrap_or_default();
-    let needed: BTreeSet<String> = case
-        .needs
-        .iter()
-        .map(|n| Case::read(&repo_root().join("fixtures/real-sources").join(n)).source)
-        .collect();
+    let needed = needed_sources(case);
     for (i, s) in steps.iter().enumerate() {
         for need in s["needs"].as_array().cloned().unwrap_or_default() {
             if !steps[..i].iter().any(|t| t["source"] == need) {
@@ -355,6 +416,14 @@ fn check_chain(case: &Case, dir: &Path, flavoured: bool) -> Result<(), String> {
             ));
         }
     }
+    if let (true, Some(want)) = (flavoured, case.chain_depth) {
+        let got = chain_depth(&steps);
+        if got != want {
+            return Err(format!(
+                "chain after add-flavour: depth {got}, the case says {want}:\n{text}"
+            ));
+        }
+    }
     eprintln!(
         "{}: chain{}: {}",
         case.name,
@@ -369,6 +438,29 @@ fn check_chain(case: &Case, dir: &Path, flavoured: bool) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    Ok(())
+}
+
+/// Removes from every `debian/*.rumprun` the lines that bake one of
+/// `programs` (by the program path's file name).
+fn drop_from_bake_lists(debian: &Path, programs: &[String]) -> Result<(), String> {
+    let lists = fs::read_dir(debian).map_err(|e| format!("{}: {e}", debian.display()))?;
+    for path in lists.flatten().map(|e| e.path()) {
+        if path.extension().and_then(|e| e.to_str()) != Some("rumprun") {
+            continue;
+        }
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let kept: String = text
+            .lines()
+            .filter(|l| {
+                let program = l.split_whitespace().next().unwrap_or("");
+                let name = program.rsplit('/').next().unwrap_or("");
+                l.starts_with('#') || !programs.iter().any(|p| p == name)
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        fs::write(&path, kept).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     Ok(())
 }
 
@@ -412,6 +504,9 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         text.push('\n');
         text.push_str(extra);
         fs::write(&rules, text).map_err(|e| e.to_string())?;
+    }
+    if !case.bake_without.is_empty() {
+        drop_from_bake_lists(&dir.join("debian"), &case.bake_without)?;
     }
     let options = format!("{} parallel={parallel}", case.build_options);
     let profile = format!("pkg.{}.norumprun", case.source);
@@ -549,13 +644,22 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
             .map(|a| a.replace("{case}", &case.dir.display().to_string()))
             .collect();
         match run_image(&into.join(&r.image), &args, &r.stdin) {
-            Ok(out) => {
+            Ok((out, err)) => {
                 for want in &r.prints {
                     if !out.contains(want.as_str()) {
                         problems.push(format!(
                             "{} {args:?} should print {want:?}, printed:\n{}",
                             r.image,
                             tail(&out, 20)
+                        ));
+                    }
+                }
+                for want in &r.stderr {
+                    if !err.contains(want.as_str()) {
+                        problems.push(format!(
+                            "{} {args:?} should say {want:?} on standard error, said:\n{}",
+                            r.image,
+                            tail(&err, 20)
                         ));
                     }
                 }
@@ -580,7 +684,7 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
 
 /// Runs an image with `args` and `stdin`: its standard output, or why it
 /// failed.
-fn run_image(image: &Path, args: &[String], stdin: &str) -> Result<String, String> {
+fn run_image(image: &Path, args: &[String], stdin: &str) -> Result<(String, String), String> {
     use std::io::Write;
     let mut child = Command::new(image)
         .args(args)
@@ -596,16 +700,17 @@ fn run_image(image: &Path, args: &[String], stdin: &str) -> Result<String, Strin
         .wait_with_output()
         .map_err(|e| format!("running {}: {e}", image.display()))?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if !out.status.success() {
         return Err(format!(
             "{} {args:?} exited {}:\n{}{}",
             image.display(),
             out.status,
             tail(&stdout, 10),
-            tail(&String::from_utf8_lossy(&out.stderr), 10)
+            tail(&stderr, 10)
         ));
     }
-    Ok(stdout)
+    Ok((stdout, stderr))
 }
 
 /// Links the library flavour's test program as a program's flavour would:
@@ -684,7 +789,7 @@ fn link_test(case: &Case, f: &Flavour, scratch: &Path) -> Result<(), String> {
         ],
         &[("RUMPRUN_WARNING_STFU", "please")],
     )?;
-    let out = run_image(&image, &[], "")?;
+    let (out, _) = run_image(&image, &[], "")?;
     for want in &f.test_prints {
         if !out.contains(want.as_str()) {
             return Err(format!(

@@ -285,6 +285,16 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             names.join(" ")
         )));
     };
+    if native.is_arch_all() {
+        let line = native
+            .stanza
+            .field("Architecture")
+            .map_or(native.stanza.line, |f| f.line);
+        return Err(Refusal(format!(
+            "{CONTROL}:{line}: {} is Architecture: all, so nothing in it is compiled to give a flavour; name an architecture-specific package",
+            native.name
+        )));
+    }
     let source = control.source.folded("Source").unwrap_or_default();
     let profile = format!("pkg.{source}.norumprun");
     let name = flavour_name(req);

@@ -207,6 +207,23 @@ impl Walk<'_> {
         (chosen, excluded)
     }
 
+    /// The development packages that ship what `c`'s `.pc` files require
+    /// and link (`Requires`, `-lNAME`), but `own`.
+    fn linked_owners(&self, c: &Contents, own: &str) -> Vec<String> {
+        let mut owners: Vec<String> = Vec::new();
+        let found = c
+            .pc_requires
+            .iter()
+            .filter_map(|m| self.facts.pc_owner(m))
+            .chain(c.pc_libs.iter().filter_map(|l| self.facts.archive_owner(l)));
+        for owner in found {
+            if owner != own && !owners.contains(&owner) {
+                owners.push(owner);
+            }
+        }
+        owners
+    }
+
     /// Looks at one development package: toolchain, left out, or a node
     /// with its tags and the packages it needs (queued).
     fn visit(&mut self, name: &str, reason: Reason, target: &str) {
@@ -274,7 +291,16 @@ impl Walk<'_> {
             FlavourState::Missing
         };
         let mut deps: Vec<String> = Vec::new();
-        if flavour_state != FlavourState::Installed {
+        if flavour_state == FlavourState::Installed {
+            // An installed flavour is still followed, down to the C
+            // library, through what it says it links: its own .pc files.
+            // The native package's Depends may name libraries the flavour
+            // was configured without (libsndfile1-dev's libmpg123-dev),
+            // and a present step's tags are dropped with its status.
+            if let Some(c) = self.facts.contents(&flavour) {
+                deps = self.linked_owners(&c, &b.name);
+            }
+        } else {
             match &contents {
                 Some(c) => {
                     if c.archives.is_empty() && c.shared {
@@ -288,16 +314,7 @@ impl Walk<'_> {
                         };
                         blockers.push(blocker(t, format!("{call} [{archive}]")));
                     }
-                    let owners = c
-                        .pc_requires
-                        .iter()
-                        .filter_map(|m| self.facts.pc_owner(m))
-                        .chain(c.pc_libs.iter().filter_map(|l| self.facts.archive_owner(l)));
-                    for owner in owners {
-                        if owner != b.name && !deps.contains(&owner) {
-                            deps.push(owner);
-                        }
-                    }
+                    deps = self.linked_owners(c, &b.name);
                 }
                 None => blockers.push(blocker(
                     "library-contents-unknown",
@@ -313,7 +330,7 @@ impl Walk<'_> {
                         .unwrap_or(first);
                     let is_dev = chosen.name.ends_with("-dev")
                         || self.resolve(&chosen.name).is_some_and(|x| x.is_dev());
-                    if is_dev {
+                    if is_dev && !deps.contains(&chosen.name) {
                         deps.push(chosen.name.clone());
                     }
                 }
@@ -725,11 +742,36 @@ mod tests {
     }
 
     #[test]
-    fn an_installed_flavour_is_present_and_not_followed() {
-        let mut t = two_deep();
+    fn an_installed_flavour_is_present_and_what_its_pc_links_still_follows() {
+        // liba-dev's Depends name libb-dev and libx-dev; the installed
+        // flavour's .pc requires b only (it was configured without x).
+        let mut t = two_deep()
+            .dev("liba-dev", "a", "libb-dev, libx-dev")
+            .dev("libx-dev", "x", "")
+            .static_lib("libx-dev");
         t.installed.insert("liba-rumprun-dev".into());
+        t.installed.insert("libb-rumprun-dev".into());
+        t.contents.insert(
+            "liba-rumprun-dev".into(),
+            Contents {
+                pc_modules: vec!["a".into()],
+                pc_requires: vec!["b".into()],
+                ..Contents::default()
+            },
+        );
+        t.pc.insert("b".into(), "libb-dev".into());
         let c = run(&t, "liba-dev", &[], &[]);
-        assert_eq!(order(&c), [("a", Status::Present), ("app", Status::Target)]);
+        // b's flavour ships no .pc that requires more: the walk stops there.
+        assert_eq!(
+            order(&c),
+            [
+                ("b", Status::Present),
+                ("a", Status::Present),
+                ("app", Status::Target)
+            ]
+        );
+        assert_eq!(step(&c, "a").needs, ["b"]);
+        assert!(step(&c, "a").blockers.is_empty());
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::debian::dpkg::Database;
 use crate::debian::package::BinaryPackage;
 use crate::env::Env;
 use crate::flavour::elf::is_shared_object_name;
+use crate::flavour::library_of_flavour;
 use crate::flavour::pkg_config::PcFile;
 use crate::location::InputError;
 use debian_control::lossy::Relations;
@@ -75,6 +76,35 @@ struct Owners {
     archives: BTreeMap<String, String>,
 }
 
+impl Owners {
+    /// The owners among `files` (package to its files): native
+    /// development packages only. A library flavour ships the same module
+    /// and archive names under `/usr/<triplet>` (`ogg.pc`, `libogg.a`), and
+    /// what a `.pc` file's `Requires` names is the native library, whose
+    /// flavour is then looked up as for any other.
+    fn of(files: &BTreeMap<String, Vec<String>>) -> Owners {
+        let mut owners = Owners::default();
+        for (name, files) in files {
+            if library_of_flavour(name).is_some() {
+                continue;
+            }
+            for f in files {
+                match library_file(f) {
+                    LibraryFile::PcModule(module) => {
+                        owners.modules.insert(module, name.clone());
+                    }
+                    LibraryFile::Archive => {
+                        let file = f.rsplit('/').next().unwrap_or(f).to_string();
+                        owners.archives.entry(file).or_insert_with(|| name.clone());
+                    }
+                    LibraryFile::Shared | LibraryFile::Other => {}
+                }
+            }
+        }
+        owners
+    }
+}
+
 impl SystemFacts {
     /// dpkg's database, and apt's lists unless `installed_only`.
     pub fn read(env: &Env, arch: &str, installed_only: bool) -> Result<SystemFacts, InputError> {
@@ -120,24 +150,7 @@ impl SystemFacts {
     /// The owners of the modules and archives of the installed
     /// development packages.
     fn owners(&self) -> &Owners {
-        self.owners.get_or_init(|| {
-            let mut owners = Owners::default();
-            for (name, files) in self.library_files() {
-                for f in files {
-                    match library_file(f) {
-                        LibraryFile::PcModule(module) => {
-                            owners.modules.insert(module, name.clone());
-                        }
-                        LibraryFile::Archive => {
-                            let file = f.rsplit('/').next().unwrap_or(f).to_string();
-                            owners.archives.entry(file).or_insert_with(|| name.clone());
-                        }
-                        LibraryFile::Shared | LibraryFile::Other => {}
-                    }
-                }
-            }
-            owners
-        })
+        self.owners.get_or_init(|| Owners::of(self.library_files()))
     }
 
     fn classify(&self, name: &str) -> Option<Contents> {
@@ -503,6 +516,32 @@ mod tests {
         );
         assert_eq!(library_file("/usr/include/zlib.h"), LibraryFile::Other);
         assert_eq!(library_file("/usr/share/doc/x/libz.a"), LibraryFile::Other);
+    }
+
+    #[test]
+    fn a_flavour_owns_no_module_or_archive() {
+        let files: BTreeMap<String, Vec<String>> = [
+            (
+                "libogg-dev",
+                [
+                    "/usr/lib/x86_64-linux-gnu/pkgconfig/ogg.pc",
+                    "/usr/lib/x86_64-linux-gnu/libogg.a",
+                ],
+            ),
+            (
+                "libogg-rumprun-dev",
+                [
+                    "/usr/x86_64-rumprun-netbsd/lib/pkgconfig/ogg.pc",
+                    "/usr/x86_64-rumprun-netbsd/lib/libogg.a",
+                ],
+            ),
+        ]
+        .into_iter()
+        .map(|(p, f)| (p.to_string(), f.iter().map(|f| f.to_string()).collect()))
+        .collect();
+        let owners = Owners::of(&files);
+        assert_eq!(owners.modules["ogg"], "libogg-dev");
+        assert_eq!(owners.archives["libogg.a"], "libogg-dev");
     }
 
     #[test]
