@@ -26,7 +26,9 @@ pub const MANUAL: Manual = Manual {
         [--architecture ARCH[,ARCH]] [--toolchain-package PKG] [--dry-run] adds a flavour to the \
         source package in the current directory: Build-Depends gains dh-sequence-rumprun and the \
         toolchain under <!pkg.SRC.norumprun>, and the library flavour of each -dev \
-        build-dependency whose flavour is installed (libfoo-dev: libfoo-rumprun-dev), \
+        build-dependency whose flavour is installed (libfoo-dev: libfoo-rumprun-dev; an \
+        installed -dev that ships no library, a transitional or meta package such as \
+        libshout3-dev, stands for the -dev packages it depends on), \
         debian/control the flavour stanza, debian/rules an \
         override_dh_rumprun_configure with the native configure arguments (shared-library \
         switches left out, and said) and, for a single binary package, dh_auto_install \
@@ -52,7 +54,9 @@ pub const MANUAL: Manual = Manual {
         library the chain follows the -dev packages its package depends on and the modules its \
         .pc files require (Requires, Requires.private) and the libraries they link (-lNAME of \
         Libs.private, followed to the package shipping libNAME.a), down to the C library, which the \
-        toolchain brings. Rumprun's libc and kernel are NetBSD's, so restrictions and \
+        toolchain brings. A -dev package that ships no library but depends on other -dev \
+        packages (a transitional or meta package: libshout3-dev, libjpeg-dev) stands for them; \
+        one that depends on none is left out and said. Rumprun's libc and kernel are NetBSD's, so restrictions and \
         architectures are evaluated for netbsd-CPU: a library's dependency built for linux-any \
         only is left out and said. Each source gets a line in build order: toolchain, present \
         (flavours installed), available (flavours known to apt), build or blocked, and the \
@@ -323,9 +327,19 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
     };
     let control_template = crate::debian::control::template(std::path::Path::new(""));
     let name = crate::commands::add_flavour::flavour_name(req);
-    let installed_flavours = installed_packages(
+    let mut installed_flavours = installed_packages(
         &crate::commands::add_flavour::library_flavour_candidates(&control),
     );
+    let dev_aliases = dev_aliases(
+        &crate::commands::add_flavour::dev_build_depends(&control),
+        &installed_flavours,
+    );
+    let alias_flavours: Vec<String> = dev_aliases
+        .values()
+        .flatten()
+        .map(|d| crate::flavour::library_flavour_name(d))
+        .collect();
+    installed_flavours.extend(installed_packages(&alias_flavours));
     let inputs = Inputs {
         control,
         control_template,
@@ -333,6 +347,7 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
         native_install: read(&format!("debian/{}.install", req.native)).ok(),
         bake_file_exists: std::path::Path::new(&format!("debian/{name}.rumprun")).exists(),
         installed_flavours,
+        dev_aliases,
     };
     let outcome = match plan(req, &inputs) {
         Ok(o) => o,
@@ -371,6 +386,51 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
         }
     }
     0
+}
+
+/// For each of the `-dev` build-dependencies `devs` whose flavour is not
+/// installed, when dpkg has it installed and it ships no library (a
+/// transitional or meta package, `libshout3-dev`): the `-dev` packages it
+/// depends on. Empty when dpkg cannot say.
+fn dev_aliases(
+    devs: &[String],
+    installed_flavours: &std::collections::BTreeSet<String>,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    use crate::debian::dpkg::Database;
+    let unflavoured: Vec<&String> = devs
+        .iter()
+        .filter(|d| !installed_flavours.contains(&crate::flavour::library_flavour_name(d)))
+        .collect();
+    if unflavoured.is_empty() {
+        return Default::default();
+    }
+    let host = std::env::var("DEB_HOST_ARCH").ok();
+    let Ok(arch) = crate::debian::arch::native_arch(host.as_deref()) else {
+        return Default::default();
+    };
+    let Ok(db) = Database::read(&arch) else {
+        return Default::default();
+    };
+    let installed: Vec<&str> = unflavoured
+        .into_iter()
+        .filter(|d| db.is_installed(d))
+        .map(String::as_str)
+        .collect();
+    let Ok(files) = Database::files_of(&installed) else {
+        return Default::default();
+    };
+    installed
+        .into_iter()
+        .filter(|d| !crate::commands::chain::ships_library(files.get(*d).map_or(&[], |f| f)))
+        .map(|d| {
+            let depends = &db.installed[d].depends;
+            (
+                d.to_string(),
+                crate::commands::add_flavour::dev_dependencies(depends),
+            )
+        })
+        .filter(|(_, stands_for)| !stands_for.is_empty())
+        .collect()
 }
 
 /// Which of `packages` dpkg says are installed (one `dpkg-query -W`; it

@@ -67,6 +67,9 @@ struct Flavour {
     /// The installed binary packages whose sources Static-Built-Using must
     /// name, and nothing else.
     linked_from: Vec<String>,
+    /// Its exact `Depends` (empty when the case gives none): for a library,
+    /// the flavours its .pc files need.
+    depends: String,
     /// For a library: the pkg-config modules its test program uses.
     pkg_config: Vec<String>,
     /// For a library without a .pc file: the test program's link flags.
@@ -98,6 +101,9 @@ struct Case {
     chain_depth: Option<usize>,
     /// DEB_BUILD_OPTIONS for both builds.
     build_options: String,
+    /// Build profiles for both builds (the native one adds
+    /// `pkg.SRC.norumprun`).
+    build_profiles: Vec<String>,
     /// Lines appended to debian/rules, with the comments that say why.
     rules_append: Option<String>,
     /// Programs (file names) whose lines the case removes from the
@@ -211,6 +217,7 @@ impl Case {
                     .unwrap_or_else(|e| panic!("{}: Chain-Depth: {e}", path.display()))
             }),
             build_options: head.get("Build-Options").cloned().unwrap_or_default(),
+            build_profiles: words(head.get("Build-Profiles")),
             rules_append: raw_field(&raw, "Rules-Append"),
             bake_without: words(head.get("Bake-Without")),
             config_header: head.get("Config-Header").cloned(),
@@ -225,6 +232,9 @@ impl Case {
                     package: package.clone(),
                     files: lines(s.get("Files")),
                     linked_from: words(s.get("Static-Built-Using-From")),
+                    depends: s.get("Depends").map_or(String::new(), |d| {
+                        d.split_whitespace().collect::<Vec<_>>().join(" ")
+                    }),
                     pkg_config: words(s.get("Pkg-Config")),
                     link_flags: words(s.get("Link-Flags")),
                     test_program: s.get("Test-Program").cloned(),
@@ -509,14 +519,15 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         drop_from_bake_lists(&dir.join("debian"), &case.bake_without)?;
     }
     let options = format!("{} parallel={parallel}", case.build_options);
-    let profile = format!("pkg.{}.norumprun", case.source);
+    let profiles = case.build_profiles.join(" ");
+    let native_profiles = format!("{profiles} pkg.{}.norumprun", case.source);
     let start = Instant::now();
     let native = build(
         &dir,
         &scratch.join("norumprun"),
         &[
             ("DEB_BUILD_OPTIONS", &options),
-            ("DEB_BUILD_PROFILES", &profile),
+            ("DEB_BUILD_PROFILES", native_profiles.trim_start()),
         ],
     )?;
     let native_secs = start.elapsed().as_secs_f64();
@@ -525,7 +536,10 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
     let full = build(
         &dir,
         &scratch.join("full"),
-        &[("DEB_BUILD_OPTIONS", &options)],
+        &[
+            ("DEB_BUILD_OPTIONS", &options),
+            ("DEB_BUILD_PROFILES", &profiles),
+        ],
     )?;
     let full_secs = start.elapsed().as_secs_f64();
     eprintln!(
@@ -611,6 +625,13 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
                 f.package
             ));
         }
+        let depends = deb_field(deb, "Depends");
+        if depends != f.depends {
+            problems.push(format!(
+                "{}: Depends is \"{depends}\", want \"{}\"",
+                f.package, f.depends
+            ));
+        }
         if f.test_program.is_some() {
             installed.push(deb.clone());
         }
@@ -645,21 +666,16 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
             .collect();
         match run_image(&into.join(&r.image), &args, &r.stdin) {
             Ok((out, err)) => {
-                for want in &r.prints {
-                    if !out.contains(want.as_str()) {
+                let streams = [
+                    ("standard output", &r.prints, &out),
+                    ("standard error", &r.stderr, &err),
+                ];
+                for (stream, wants, got) in streams {
+                    for want in wants.iter().filter(|w| !got.contains(w.as_str())) {
                         problems.push(format!(
-                            "{} {args:?} should print {want:?}, printed:\n{}",
+                            "{} {args:?} should say {want:?} on {stream}, said:\n{}",
                             r.image,
-                            tail(&out, 20)
-                        ));
-                    }
-                }
-                for want in &r.stderr {
-                    if !err.contains(want.as_str()) {
-                        problems.push(format!(
-                            "{} {args:?} should say {want:?} on standard error, said:\n{}",
-                            r.image,
-                            tail(&err, 20)
+                            tail(got, 20)
                         ));
                     }
                 }

@@ -244,7 +244,7 @@ fn override_runs_log_the_command_for_remaining_packages() {
 }
 
 #[test]
-fn substvars_writes_both_variables_idempotently() {
+fn substvars_writes_its_variables_idempotently() {
     let t = hello();
     t.write("debian/hello-rumprun.substvars", "misc:Depends=\n");
     for _ in 0..2 {
@@ -252,7 +252,7 @@ fn substvars_writes_both_variables_idempotently() {
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(
             std::fs::read_to_string(t.path("debian/hello-rumprun.substvars")).expect("written"),
-            "misc:Depends=\nrumprun:Static-Built-Using=\nrumprun:Built-Using=\n"
+            "misc:Depends=\nrumprun:Static-Built-Using=\nrumprun:Built-Using=\nrumprun:Depends?=\n"
         );
     }
     assert!(
@@ -265,6 +265,52 @@ fn substvars_writes_both_variables_idempotently() {
         .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_library_flavour_depends_on_what_its_pc_files_need() {
+    // libvorbis-rumprun-dev's vorbisenc.pc requires vorbis (its own) and
+    // ogg (a flavour of the same build here), and links -lm (the
+    // toolchain's: no package ships it under the prefix).
+    let t = Tree::new(
+        "substvars-depends",
+        b"Source: xiph
+Build-Depends: debhelper-compat (= 13), dh-sequence-rumprun
+
+Package: libogg-rumprun-dev
+Architecture: amd64
+Description: ogg
+
+Package: libvorbis-rumprun-dev
+Architecture: amd64
+Description: vorbis
+",
+    );
+    let pc = |package: &str, module: &str, text: &str| {
+        let lib = t.path(&format!("debian/{package}/usr/x86_64-rumprun-netbsd/lib"));
+        std::fs::create_dir_all(lib.join("pkgconfig")).expect("mkdir");
+        std::fs::write(lib.join(format!("pkgconfig/{module}.pc")), text).expect("write");
+        std::fs::write(lib.join(format!("lib{module}.a")), "!<arch>\n").expect("write");
+    };
+    pc("libogg-rumprun-dev", "ogg", "Name: ogg\nLibs: -logg\n");
+    pc(
+        "libvorbis-rumprun-dev",
+        "vorbis",
+        "Name: vorbis\nRequires.private: ogg\nLibs: -lvorbis\nLibs.private: -lm\n",
+    );
+    pc(
+        "libvorbis-rumprun-dev",
+        "vorbisenc",
+        "Name: vorbisenc\nRequires: vorbis >= 1.3\nLibs: -lvorbisenc\n",
+    );
+    let o = t.run("substvars", &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |p: &str| std::fs::read_to_string(t.path(p)).expect("written");
+    assert!(
+        read("debian/libvorbis-rumprun-dev.substvars")
+            .contains("\nrumprun:Depends?=libogg-rumprun-dev (= ${binary:Version})\n")
+    );
+    assert!(read("debian/libogg-rumprun-dev.substvars").contains("\nrumprun:Depends?=\n"));
 }
 
 #[test]

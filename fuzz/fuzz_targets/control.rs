@@ -71,6 +71,7 @@ fuzz_target!(|data: &[u8]| {
                 rules: RULES.to_string(),
                 native_install: None,
                 bake_file_exists: false,
+                dev_aliases: Default::default(),
                 // Every library flavour the control file could name.
                 installed_flavours: add_flavour::library_flavour_candidates(&text)
                     .into_iter()

@@ -41,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
         rules: rules.to_string(),
         native_install: Some("usr/bin/hello\n".into()),
         bake_file_exists: false,
+        dev_aliases: Default::default(),
         installed_flavours: Default::default(),
     };
     let _ = add_flavour::plan(&req, &inputs);

@@ -11,8 +11,9 @@
 //! `debian/FLAVOUR.rumprun` when there is something to choose (the native
 //! package's `.install` names its programs, or `--bake` other configs). Build-Depends also gains the library flavour
 //! of each `-dev` build-dependency whose flavour is installed
-//! (`libfoo-dev` → `libfoo-rumprun-dev`): the flavour build links against
-//! it. What is there already is left alone, so a second run changes
+//! (`libfoo-dev` → `libfoo-rumprun-dev`; an installed `-dev` that ships no
+//! library, a transitional or meta package, stands for the `-dev` packages
+//! it depends on): the flavour build links against it. What is there already is left alone, so a second run changes
 //! nothing. [`plan`] is pure; the CLI asks dpkg and writes.
 
 mod native_rules;
@@ -22,7 +23,7 @@ use crate::flavour::{FlavourKind, library_flavour_name};
 use crate::location::InputError;
 use debian_control::lossless::relations::Relations;
 use native_rules::{carry_configure_args, read_rules};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The architectures a flavour is built for unless told otherwise: those
@@ -61,6 +62,10 @@ pub struct Inputs {
     pub bake_file_exists: bool,
     /// Which of the [`library_flavour_candidates`] are installed.
     pub installed_flavours: BTreeSet<String>,
+    /// For each `-dev` build-dependency that ships no library (a
+    /// transitional or meta package: `libshout3-dev`), the `-dev` packages
+    /// it depends on ([`dev_dependencies`]), whose flavours stand for its.
+    pub dev_aliases: BTreeMap<String, Vec<String>>,
 }
 
 /// One file to write: its path under the package and its new text.
@@ -148,12 +153,10 @@ fn relation_names(value: &str) -> Vec<String> {
         .collect()
 }
 
-/// The library flavours a source's flavour may link, by name: for each
-/// `-dev` package of Build-Depends and Build-Depends-Arch (not a flavour
-/// itself), its flavour, `libfoo-dev` → `libfoo-rumprun-dev`. The CLI asks
-/// dpkg which of them are installed. A control file that does not parse
-/// has none (the plan reports it).
-pub fn library_flavour_candidates(control: &str) -> Vec<String> {
+/// The `-dev` packages of Build-Depends and Build-Depends-Arch that are
+/// not flavours themselves. A control file that does not parse has none
+/// (the plan reports it).
+pub fn dev_build_depends(control: &str) -> Vec<String> {
     let Ok(control) = Control::parse(Path::new(CONTROL), control) else {
         return Vec::new();
     };
@@ -162,11 +165,31 @@ pub fn library_flavour_candidates(control: &str) -> Vec<String> {
         .filter_map(|f| control.source.field(f))
         .flat_map(|f| relation_names(&f.value))
         .filter(|n| n.ends_with("-dev") && !n.ends_with("-rumprun-dev"))
-        .map(|n| library_flavour_name(&n))
         .collect();
     out.sort();
     out.dedup();
     out
+}
+
+/// The library flavours a source's flavour may link, by name: for each of
+/// its [`dev_build_depends`], its flavour, `libfoo-dev` →
+/// `libfoo-rumprun-dev`. The CLI asks dpkg which of them are installed.
+pub fn library_flavour_candidates(control: &str) -> Vec<String> {
+    dev_build_depends(control)
+        .iter()
+        .map(|n| library_flavour_name(n))
+        .collect()
+}
+
+/// The `-dev` packages a package's `Depends` value names: of each group of
+/// alternatives, the first.
+pub fn dev_dependencies(depends: &str) -> Vec<String> {
+    let (relations, _errors) = Relations::parse_relaxed(depends, true);
+    relations
+        .entries()
+        .filter_map(|e| e.relations().next().and_then(|r| r.try_name()))
+        .filter(|n| n.ends_with("-dev"))
+        .collect()
 }
 
 /// Appends `relations` to the Build-Depends field starting on `line`.
@@ -221,8 +244,14 @@ fn stanza(req: &Request, name: &str, profile: &str, description: (&str, &str)) -
     {
         text.push_str(&format!("{}: {kind}\n", crate::flavour::FLAVOUR_FIELD));
     }
+    // A library flavour depends on the flavours its .pc files need
+    // (dh_rumprun_substvars), as its native -dev does on theirs.
+    let depends = match req.kind {
+        FlavourKind::Program => "${misc:Depends}",
+        FlavourKind::Library => "${rumprun:Depends}, ${misc:Depends}",
+    };
     text.push_str(&format!(
-        "Architecture: {}\nBuild-Profiles: <!{profile}>\nDepends: ${{misc:Depends}}\n\
+        "Architecture: {}\nBuild-Profiles: <!{profile}>\nDepends: {depends}\n\
          Static-Built-Using: ${{rumprun:Static-Built-Using}}\nBuilt-Using: ${{rumprun:Built-Using}}\n\
          Description: {synopsis}\n",
         req.architectures.join(" ")
@@ -335,9 +364,20 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
         .filter(|(n, _)| !have.contains(n))
         .map(|(_, r)| r.clone())
         .collect();
-    for lib in library_flavour_candidates(&inputs.control) {
-        if inputs.installed_flavours.contains(&lib) && !have.contains(&lib) && lib != name {
-            missing.push(format!("{lib} [{arches}] <!{profile}>"));
+    let mut added = BTreeSet::new();
+    for dev in dev_build_depends(&inputs.control) {
+        let stands_for = inputs.dev_aliases.get(&dev).into_iter().flatten();
+        for lib in std::iter::once(&dev)
+            .chain(stands_for)
+            .map(|d| library_flavour_name(d))
+        {
+            if inputs.installed_flavours.contains(&lib)
+                && !have.contains(&lib)
+                && lib != name
+                && added.insert(lib.clone())
+            {
+                missing.push(format!("{lib} [{arches}] <!{profile}>"));
+            }
         }
     }
     if !missing.is_empty() {

@@ -3,13 +3,15 @@
 
 use super::Context;
 use super::install::baked_record;
+use crate::commands::chain::{pc_libs, pc_requires};
 use crate::debian::dpkg::parse_search;
 use crate::flavour::FlavourKind;
 use crate::flavour::built_using::{
     SHOW_FORMAT, merged_usr_twin, parse_installed, requires_source, source_of, substvar_value,
 };
-use crate::flavour::layout::stage_dir;
+use crate::flavour::layout::{flavour_prefix, stage_dir};
 use crate::flavour::link_trace::{LinkTrace, TRACE_DIR, is_toolchain_temporary, temporary_dirs};
+use crate::flavour::pkg_config::PcFile;
 use crate::location::InputError;
 use crate::manual::Manual;
 use crate::plan::{Plan, Step};
@@ -19,7 +21,7 @@ use std::path::{Path, PathBuf};
 /// The manual of `dh_rumprun_substvars`.
 pub const MANUAL: Manual = Manual {
     name: "dh_rumprun_substvars",
-    summary: "compute Static-Built-Using for rumprun flavour packages",
+    summary: "compute Static-Built-Using and library Depends for rumprun flavour packages",
     synopsis: "[debhelper options]",
     description: "dh_rumprun_substvars writes rumprun:Static-Built-Using and rumprun:Built-Using \
         into debian/PKG.substvars for each flavour package, always, even when empty, so that \
@@ -41,18 +43,37 @@ pub const MANUAL: Manual = Manual {
         whose licence requires shipping the source, decided as dh-cargo decides: the DEP-5 \
         copyright file of the binary package says X-Binary-Requires-Source: yes or names GPL, \
         LGPL, AGPL, GFDL, MPL, CDDL, CPL, Artistic, Perl or QPL in a License field (a file that \
-        is not DEP-5 puts the source in Built-Using, with a warning). A library flavour links nothing: both values are empty.",
+        is not DEP-5 puts the source in Built-Using, with a warning). A library flavour links nothing: both values are empty.\n\n\
+        rumprun:Depends (written as optional, \"rumprun:Depends?=\", so that a stanza without it \
+        draws no warning) is, for a library flavour, what a program linking it through \
+        pkg-config --static needs installed besides it, as libvorbis-dev depends on libogg-dev: \
+        the packages that ship the modules its .pc files require (Requires, Requires.private; \
+        lib/pkgconfig/M.pc or share/pkgconfig/M.pc under /usr/TRIPLET) and the archives they \
+        link (-lNAME: lib/libNAME.a), when the package does not ship them itself. A flavour of \
+        the same build is named as \"PKG (= ${binary:Version})\", an installed package by name \
+        (one dpkg-query --search); a library no package ships (-lm) is the toolchain's. A \
+        library flavour's stanza says \"Depends: ${rumprun:Depends}, ${misc:Depends}\"; for a \
+        program flavour the value is empty.",
     options: &[],
     notes: "A linked file that belongs to no installed package is an error: its source cannot \
         be named.",
 };
 
 /// The substvars this stage owns.
-const VARIABLES: [&str; 2] = ["rumprun:Static-Built-Using", "rumprun:Built-Using"];
+const VARIABLES: [&str; 3] = [
+    "rumprun:Static-Built-Using",
+    "rumprun:Built-Using",
+    "rumprun:Depends",
+];
+
+/// The variable written with `?=` (dpkg's optional assignment): a stanza
+/// made before dh-rumprun 0.4.2 does not use it, and dpkg-gencontrol warns
+/// about unused variables only when they are not optional.
+const OPTIONAL: &str = "rumprun:Depends";
 
 /// `existing` substvars text with the rumprun variables set to `values`
 /// (replaced where present, appended otherwise; other lines kept).
-pub fn updated_substvars(existing: &str, values: &[(&str, String); 2]) -> String {
+pub fn updated_substvars(existing: &str, values: &[(&str, String); 3]) -> String {
     let mut out: Vec<String> = existing
         .lines()
         .filter(|l| {
@@ -62,7 +83,8 @@ pub fn updated_substvars(existing: &str, values: &[(&str, String); 2]) -> String
         .map(str::to_string)
         .collect();
     for (name, value) in values {
-        out.push(format!("{name}={value}"));
+        let assign = if *name == OPTIONAL { "?=" } else { "=" };
+        out.push(format!("{name}{assign}{value}"));
     }
     out.join("\n") + "\n"
 }
@@ -74,6 +96,40 @@ pub struct Values {
     pub static_built_using: String,
     /// `rumprun:Built-Using`.
     pub built_using: String,
+    /// `rumprun:Depends`: for a library flavour, the packages that ship
+    /// what its `.pc` files require and link.
+    pub depends: String,
+}
+
+/// What a library flavour's pkg-config files need from other packages:
+/// for each module they require (`Requires`, `Requires.private`) and each
+/// library they link (`-lNAME`), the paths under the flavour prefix
+/// `prefix` that would provide it (`lib/pkgconfig/M.pc` or
+/// `share/pkgconfig/M.pc`; `lib/libNAME.a`), leaving out what the package
+/// ships itself (`shipped`, absolute paths). A library no path provides
+/// (the C library's `-lm`) is the toolchain's: no package is named for it.
+pub fn needed_paths(
+    prefix: &Path,
+    pcs: &[PcFile],
+    shipped: &BTreeSet<PathBuf>,
+) -> Vec<Vec<PathBuf>> {
+    let mut out: Vec<Vec<PathBuf>> = Vec::new();
+    let modules = pcs.iter().flat_map(pc_requires).map(|m| {
+        ["lib", "share"]
+            .iter()
+            .map(|d| prefix.join(d).join("pkgconfig").join(format!("{m}.pc")))
+            .collect::<Vec<_>>()
+    });
+    let archives = pcs
+        .iter()
+        .flat_map(pc_libs)
+        .map(|l| vec![prefix.join("lib").join(format!("lib{l}.a"))]);
+    for alternatives in modules.chain(archives) {
+        if !alternatives.iter().any(|p| shipped.contains(p)) && !out.contains(&alternatives) {
+            out.push(alternatives);
+        }
+    }
+    out
 }
 
 /// What writing the substvars needs: the values and the files as they are.
@@ -103,6 +159,14 @@ impl Inputs {
                 }
             };
             inputs.existing.insert(f.package.clone(), existing);
+        }
+        for f in ctx
+            .flavours
+            .iter()
+            .filter(|f| f.kind == FlavourKind::Library)
+        {
+            let depends = library_depends(ctx, &f.package)?;
+            inputs.values.entry(f.package.clone()).or_default().depends = depends;
         }
         let baked: Vec<(String, Vec<PathBuf>)> = ctx
             .flavours
@@ -177,6 +241,75 @@ impl Inputs {
         }
         Ok(inputs)
     }
+}
+
+/// `rumprun:Depends` of the library flavour `package`, from the
+/// pkg-config files `dh_rumprun_install` put in `debian/PACKAGE`: the
+/// packages that ship what they need ([`needed_paths`]), a flavour of this
+/// build as `PKG (= ${binary:Version})`, an installed one by name, found
+/// with one `dpkg-query --search`.
+fn library_depends(ctx: &Context, package: &str) -> Result<String, InputError> {
+    let prefix = flavour_prefix(ctx.triplet);
+    let tree = |p: &str| ctx.root.join("debian").join(p);
+    let inside = |p: &str, path: &Path| tree(p).join(path.strip_prefix("/").unwrap_or(path));
+    let own = tree(package);
+    let shipped: BTreeSet<PathBuf> = walkdir::WalkDir::new(&own)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&own)
+                .ok()
+                .map(|p| Path::new("/").join(p))
+        })
+        .collect();
+    let mut pcs = Vec::new();
+    for path in shipped.iter().filter(|p| {
+        p.extension().is_some_and(|e| e == "pc")
+            && p.parent().is_some_and(|d| d.ends_with("pkgconfig"))
+    }) {
+        let file = inside(package, path);
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            InputError::about(
+                &file,
+                format!("cannot read: {e}"),
+                "run dh_rumprun_install again",
+            )
+        })?;
+        pcs.push(PcFile::parse(&text));
+    }
+    let mut depends = BTreeSet::new();
+    let mut search = Vec::new();
+    for alternatives in needed_paths(&prefix, &pcs, &shipped) {
+        let sibling = ctx.flavours.iter().find(|f| {
+            f.package != package && alternatives.iter().any(|p| inside(&f.package, p).exists())
+        });
+        match sibling {
+            Some(f) => {
+                depends.insert(format!("{} (= ${{binary:Version}})", f.package));
+            }
+            None => search.push(alternatives),
+        }
+    }
+    if !search.is_empty() {
+        let mut argv = vec!["dpkg-query".to_string(), "--search".to_string()];
+        argv.extend(search.iter().flatten().map(|p| p.display().to_string()));
+        // dpkg-query exits 1 when some path is not found.
+        let owners = parse_search(&output_of(&argv, &[0, 1])?);
+        for alternatives in &search {
+            let owner = alternatives
+                .iter()
+                .find_map(|p| owners.get(p).and_then(|o| o.first()))
+                .map(|o| o.split(':').next().unwrap_or(o).to_string());
+            // An installed older build of the package itself is not a
+            // dependency.
+            if let Some(owner) = owner.filter(|o| o != package) {
+                depends.insert(owner);
+            }
+        }
+    }
+    Ok(depends.into_iter().collect::<Vec<_>>().join(", "))
 }
 
 /// The staged programs `dh_rumprun_install` baked for `package`.
@@ -323,6 +456,7 @@ fn sources_of(linked: &BTreeSet<PathBuf>) -> Result<Values, InputError> {
     Ok(Values {
         static_built_using: substvar_value(&all_sources),
         built_using: substvar_value(&copyleft),
+        depends: String::new(),
     })
 }
 
@@ -335,6 +469,7 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
         let values = [
             (VARIABLES[0], values.static_built_using),
             (VARIABLES[1], values.built_using),
+            (VARIABLES[2], values.depends),
         ];
         steps.push(Step::Write {
             path: PathBuf::from(format!("debian/{}.substvars", f.package)),
@@ -352,27 +487,50 @@ mod tests {
 
     #[test]
     fn replaces_only_its_own_variables() {
-        let old = "misc:Depends=foo\nrumprun:Built-Using=old (= 1)\nshlibs:Depends=libc6\n";
-        let new = updated_substvars(
-            old,
-            &[
-                (VARIABLES[0], "musl (= 1.2.3-1)".into()),
-                (VARIABLES[1], String::new()),
-            ],
-        );
+        let old = "misc:Depends=foo\nrumprun:Built-Using=old (= 1)\nshlibs:Depends=libc6\nrumprun:Depends?=old\n";
+        let values = [
+            (VARIABLES[0], "musl (= 1.2.3-1)".into()),
+            (VARIABLES[1], String::new()),
+            (VARIABLES[2], "libogg-rumprun-dev".into()),
+        ];
+        let new = updated_substvars(old, &values);
         assert_eq!(
             new,
-            "misc:Depends=foo\nshlibs:Depends=libc6\nrumprun:Static-Built-Using=musl (= 1.2.3-1)\nrumprun:Built-Using=\n"
+            "misc:Depends=foo\nshlibs:Depends=libc6\nrumprun:Static-Built-Using=musl (= 1.2.3-1)\nrumprun:Built-Using=\nrumprun:Depends?=libogg-rumprun-dev\n"
         );
+        assert_eq!(updated_substvars(&new, &values), new);
+    }
+
+    #[test]
+    fn a_library_needs_the_paths_of_what_its_pc_files_require_and_link() {
+        let prefix = Path::new("/usr/x86_64-rumprun-netbsd");
+        let vorbisenc = PcFile::parse(
+            "prefix=/usr/x86_64-rumprun-netbsd\nlibdir=${prefix}/lib\n\
+             Name: vorbisenc\nRequires.private: vorbis >= 1.3, ogg\n\
+             Libs: -L${libdir} -lvorbisenc\nLibs.private: -lm -lFLAC\n",
+        );
+        let shipped: BTreeSet<PathBuf> = [
+            "/usr/x86_64-rumprun-netbsd/lib/pkgconfig/vorbis.pc",
+            "/usr/x86_64-rumprun-netbsd/lib/libvorbisenc.a",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let needed = needed_paths(prefix, &[vorbisenc], &shipped);
+        let shown: Vec<Vec<String>> = needed
+            .iter()
+            .map(|a| a.iter().map(|p| p.display().to_string()).collect())
+            .collect();
         assert_eq!(
-            updated_substvars(
-                &new,
-                &[
-                    (VARIABLES[0], "musl (= 1.2.3-1)".into()),
-                    (VARIABLES[1], String::new())
-                ]
-            ),
-            new
+            shown,
+            [
+                vec![
+                    "/usr/x86_64-rumprun-netbsd/lib/pkgconfig/ogg.pc",
+                    "/usr/x86_64-rumprun-netbsd/share/pkgconfig/ogg.pc"
+                ],
+                vec!["/usr/x86_64-rumprun-netbsd/lib/libm.a"],
+                vec!["/usr/x86_64-rumprun-netbsd/lib/libFLAC.a"],
+            ]
         );
     }
 }

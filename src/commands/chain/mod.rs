@@ -68,6 +68,14 @@ fn library_file(path: &str) -> LibraryFile {
     }
 }
 
+/// Whether a development package with the files `files` (as dpkg lists
+/// them) ships a library: an archive, a shared object or a pkg-config
+/// file. One that does not is headers or tools only, or a transitional or
+/// meta package that stands for what it depends on.
+pub fn ships_library(files: &[String]) -> bool {
+    files.iter().any(|f| library_file(f) != LibraryFile::Other)
+}
+
 /// Which installed development package ships each pkg-config module and
 /// each static archive (`libNAME.a`).
 #[derive(Default)]

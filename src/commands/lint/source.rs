@@ -5,7 +5,7 @@
 use super::Finding;
 use crate::debian::control::{Control, Package, says_generated, template};
 use crate::debian::rules::{is_shared_switch, runs_dh};
-use crate::flavour::{flavour_kind, triplet};
+use crate::flavour::{FlavourKind, flavour_kind, triplet};
 use crate::location::InputError;
 use debian_control::lossless::relations::Relations;
 use makefile_lossless::Makefile;
@@ -133,6 +133,15 @@ pub fn check(tree: &Tree) -> Result<Vec<Finding>, InputError> {
     }
     for p in &flavours {
         let at = |f: Finding, line: usize| f.at(CONTROL, line);
+        if flavour_kind(control, p)? == Some(FlavourKind::Library) {
+            let depends = p.stanza.field("Depends");
+            if !depends.is_some_and(|f| f.value.contains("${rumprun:Depends}")) {
+                out.push(at(
+                    Finding::new("library-flavour-without-rumprun-depends", &p.name, false),
+                    depends.map_or(p.stanza.line, |f| f.line),
+                ));
+            }
+        }
         let sbu = p.stanza.field("Static-Built-Using");
         if !sbu.is_some_and(|f| f.value.contains("${rumprun:Static-Built-Using}")) {
             out.push(at(

@@ -102,6 +102,12 @@ pub const TAGS: &[Tag] = &[
         explanation: "The rumprun add-on and toolchain build-dependencies should carry the restriction <!pkg.SRC.norumprun>, so that building with that profile needs neither, as the flavour stanza's Build-Profiles promise.",
     },
     Tag {
+        name: "library-flavour-without-rumprun-depends",
+        check: "source",
+        severity: Severity::Warning,
+        explanation: "A library flavour's pkg-config files require other modules and link other archives (vorbis.pc requires ogg), so a program linking it with pkg-config --static needs their flavours installed too, as libvorbis-dev depends on libogg-dev; without them a build in a clean chroot, which installs only the build-dependencies, fails. Write \"Depends: ${rumprun:Depends}, ${misc:Depends}\" in its stanza: dh_rumprun_substvars fills the variable with the packages that ship them.",
+    },
+    Tag {
         name: "flavour-without-build-profiles",
         check: "source",
         severity: Severity::Warning,
