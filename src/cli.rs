@@ -56,8 +56,8 @@ pub const MANUAL: Manual = Manual {
         Libs.private, followed to the package shipping libNAME.a), down to the C library, which the \
         toolchain brings. A -dev package that ships no library but depends on other -dev \
         packages (a transitional or meta package: libshout3-dev, libjpeg-dev) stands for them; \
-        one that depends on none is left out and said. Rumprun's libc and kernel are NetBSD's, so restrictions and \
-        architectures are evaluated for netbsd-CPU: a library's dependency built for linux-any \
+        one that depends on none is left out and said. Rumprun's libc and kernel are NetBSD's, \
+        so restrictions and architectures are evaluated for netbsd-CPU: a library's dependency built for linux-any \
         only is left out and said. Each source gets a line in build order: toolchain, present \
         (flavours installed), available (flavours known to apt), build or blocked, and the \
         target last; its tags (library-without-static-archive, \

@@ -9,12 +9,14 @@
 //! `override_dh_rumprun_configure` carrying the native configure arguments
 //! without their shared-library switches, and program flavours get
 //! `debian/FLAVOUR.rumprun` when there is something to choose (the native
-//! package's `.install` names its programs, or `--bake` other configs). Build-Depends also gains the library flavour
-//! of each `-dev` build-dependency whose flavour is installed
-//! (`libfoo-dev` → `libfoo-rumprun-dev`; an installed `-dev` that ships no
-//! library, a transitional or meta package, stands for the `-dev` packages
-//! it depends on): the flavour build links against it. What is there already is left alone, so a second run changes
-//! nothing. [`plan`] is pure; the CLI asks dpkg and writes.
+//! package's `.install` names its programs, or `--bake` other configs).
+//! Build-Depends also gains the library flavour of each `-dev`
+//! build-dependency whose flavour is installed (`libfoo-dev` →
+//! `libfoo-rumprun-dev`; an installed `-dev` that ships no library, a
+//! transitional or meta package, stands for the `-dev` packages it depends
+//! on): the flavour build links against it. What is there already is left
+//! alone, so a second run changes nothing. [`plan`] is pure; the CLI asks
+//! dpkg and writes.
 
 mod native_rules;
 

@@ -253,11 +253,8 @@ impl Walk<'_> {
     /// others (a transitional or meta package: `libshout3-dev` for
     /// `libshout-dev`, `libjpeg-dev` for `libjpeg62-turbo-dev`) to those,
     /// for the same reason it was reached: it stands for them, in the
-    /// needs of the library that named it too.
+    /// needs of each library that names it too.
     fn follow_alias(&mut self, alias: &str, stands_for: Vec<String>, reason: Reason) {
-        if self.aliases.contains_key(alias) {
-            return;
-        }
         let resolved: Vec<String> = stands_for
             .iter()
             .filter_map(|d| self.resolve(d).map(|b| b.name))
@@ -268,9 +265,10 @@ impl Walk<'_> {
                 node.needs.extend(resolved.iter().cloned());
             }
         }
-        self.aliases.insert(alias.to_string(), resolved);
-        for dep in stands_for {
-            self.queue.push_back((dep, reason.clone()));
+        if self.aliases.insert(alias.to_string(), resolved).is_none() {
+            for dep in stands_for {
+                self.queue.push_back((dep, reason.clone()));
+            }
         }
     }
 

@@ -225,21 +225,24 @@ fn headers_only_packages_are_left_out() {
 #[test]
 fn a_dev_package_that_ships_no_library_stands_for_what_it_depends_on() {
     // libshout3-dev (transitional, nothing but a Depends) named by the
-    // target, and liba3-dev (the same) named by libtop-dev.
+    // target, and liba3-dev (the same) named by libtop-dev and libtwo-dev.
     let mut t = two_deep()
         .dev("libshout3-dev", "shout", "libshout-dev (= 1.0-1)")
         .dev("libshout-dev", "shout", "libb-dev")
         .static_lib("libshout-dev")
         .dev("libtop-dev", "top", "liba3-dev")
         .static_lib("libtop-dev")
+        .dev("libtwo-dev", "two", "liba3-dev")
+        .static_lib("libtwo-dev")
         .dev("liba3-dev", "a", "liba-dev (= 1.0-1)");
     t.contents
         .insert("libshout3-dev".into(), Contents::default());
     t.contents.insert("liba3-dev".into(), Contents::default());
-    let c = run(&t, "libshout3-dev, libtop-dev", &[], &[]);
+    let c = run(&t, "libshout3-dev, libtop-dev, libtwo-dev", &[], &[]);
     assert_eq!(step(&c, "shout").needs, ["b"]);
     assert_eq!(step(&c, "top").needs, ["a"]);
-    assert_eq!(step(&c, "app").needs, ["shout", "top"]);
+    assert_eq!(step(&c, "two").needs, ["a"]);
+    assert_eq!(step(&c, "app").needs, ["shout", "top", "two"]);
     assert_eq!(step(&c, "shout").libraries[0].package, "libshout-dev");
     assert!(c.left_out.is_empty(), "{:?}", c.left_out);
 }
