@@ -110,6 +110,44 @@ impl PcFile {
         }
         Ok(vars)
     }
+
+    /// The modules it requires (`Requires` and `Requires.private`),
+    /// version constraints dropped.
+    pub fn requires(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for f in &self.fields {
+            if !f.name.eq_ignore_ascii_case("Requires")
+                && !f.name.eq_ignore_ascii_case("Requires.private")
+            {
+                continue;
+            }
+            let spaced = f.value.replace(',', " ");
+            let mut words = spaced.split_whitespace();
+            while let Some(w) = words.next() {
+                if ["<", "<=", "=", ">=", ">", "!="].contains(&w) {
+                    words.next();
+                } else if !w.contains('$') {
+                    out.push(w.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The libraries it links (`-lNAME` of `Libs` and `Libs.private`):
+    /// `NAME` each.
+    pub fn libs(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| {
+                f.name.eq_ignore_ascii_case("Libs") || f.name.eq_ignore_ascii_case("Libs.private")
+            })
+            .flat_map(|f| f.value.split_whitespace())
+            .filter_map(|w| w.strip_prefix("-l"))
+            .filter(|n| !n.is_empty() && !n.contains('$'))
+            .map(str::to_string)
+            .collect()
+    }
 }
 
 /// `value` with `${name}` replaced from `vars` and `$$` made `$`; `Err`
@@ -344,6 +382,31 @@ pub fn check_flavour_pc(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pc_requires_drop_versions() {
+        let pc = PcFile::parse(
+            "Name: gio\nRequires: glib-2.0 >= 2.74, gobject-2.0\nRequires.private: gmodule-no-export-2.0 >= 2.74, zlib, mount >= 2.23 ${extra}\n",
+        );
+        assert_eq!(
+            pc.requires(),
+            [
+                "glib-2.0",
+                "gobject-2.0",
+                "gmodule-no-export-2.0",
+                "zlib",
+                "mount"
+            ]
+        );
+    }
+
+    #[test]
+    fn pc_libs_are_the_l_flags() {
+        let pc = PcFile::parse(
+            "Name: libxml\nLibs: -L${libdir} -lxml2\nLibs.private: -pthread -lz -llzma -lm ${extra}\n",
+        );
+        assert_eq!(pc.libs(), ["xml2", "z", "lzma", "m"]);
+    }
     use indoc::indoc;
 
     const PREFIX: &str = "/usr/x86_64-rumprun-netbsd";

@@ -3,7 +3,6 @@
 
 use super::Context;
 use super::install::baked_record;
-use crate::commands::chain::{pc_libs, pc_requires};
 use crate::debian::dpkg::parse_search;
 use crate::flavour::FlavourKind;
 use crate::flavour::built_using::{
@@ -114,7 +113,7 @@ pub fn needed_paths(
     shipped: &BTreeSet<PathBuf>,
 ) -> Vec<Vec<PathBuf>> {
     let mut out: Vec<Vec<PathBuf>> = Vec::new();
-    let modules = pcs.iter().flat_map(pc_requires).map(|m| {
+    let modules = pcs.iter().flat_map(PcFile::requires).map(|m| {
         ["lib", "share"]
             .iter()
             .map(|d| prefix.join(d).join("pkgconfig").join(format!("{m}.pc")))
@@ -122,7 +121,7 @@ pub fn needed_paths(
     });
     let archives = pcs
         .iter()
-        .flat_map(pc_libs)
+        .flat_map(PcFile::libs)
         .map(|l| vec![prefix.join("lib").join(format!("lib{l}.a"))]);
     for alternatives in modules.chain(archives) {
         if !alternatives.iter().any(|p| shipped.contains(p)) && !out.contains(&alternatives) {

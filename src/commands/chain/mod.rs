@@ -175,8 +175,8 @@ impl SystemFacts {
                     c.pc_modules.push(module);
                     if let Ok(text) = std::fs::read_to_string(f) {
                         let pc = PcFile::parse(&text);
-                        c.pc_requires.extend(pc_requires(&pc));
-                        c.pc_libs.extend(pc_libs(&pc));
+                        c.pc_requires.extend(pc.requires());
+                        c.pc_libs.extend(pc.libs());
                     }
                 }
                 LibraryFile::Other => {}
@@ -257,44 +257,6 @@ impl Facts for SystemFacts {
     fn archive_owner(&self, name: &str) -> Option<String> {
         self.owners().archives.get(&format!("lib{name}.a")).cloned()
     }
-}
-
-/// The modules a `.pc` file requires (`Requires` and `Requires.private`),
-/// version constraints dropped.
-pub fn pc_requires(pc: &PcFile) -> Vec<String> {
-    let mut out = Vec::new();
-    for f in &pc.fields {
-        if !f.name.eq_ignore_ascii_case("Requires")
-            && !f.name.eq_ignore_ascii_case("Requires.private")
-        {
-            continue;
-        }
-        let spaced = f.value.replace(',', " ");
-        let mut words = spaced.split_whitespace();
-        while let Some(w) = words.next() {
-            if ["<", "<=", "=", ">=", ">", "!="].contains(&w) {
-                words.next();
-            } else if !w.contains('$') {
-                out.push(w.to_string());
-            }
-        }
-    }
-    out
-}
-
-/// The libraries a `.pc` file links (`-lNAME` of `Libs` and
-/// `Libs.private`): `NAME` each.
-pub fn pc_libs(pc: &PcFile) -> Vec<String> {
-    pc.fields
-        .iter()
-        .filter(|f| {
-            f.name.eq_ignore_ascii_case("Libs") || f.name.eq_ignore_ascii_case("Libs.private")
-        })
-        .flat_map(|f| f.value.split_whitespace())
-        .filter_map(|w| w.strip_prefix("-l"))
-        .filter(|n| !n.is_empty() && !n.contains('$'))
-        .map(str::to_string)
-        .collect()
 }
 
 /// The functions of [`crate::commands::lint::source::PROCESS_CALLS`] and
@@ -478,31 +440,6 @@ pub fn run(env: &Env, request: &Request) -> Result<(String, bool), InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pc_requires_drop_versions() {
-        let pc = PcFile::parse(
-            "Name: gio\nRequires: glib-2.0 >= 2.74, gobject-2.0\nRequires.private: gmodule-no-export-2.0 >= 2.74, zlib, mount >= 2.23 ${extra}\n",
-        );
-        assert_eq!(
-            pc_requires(&pc),
-            [
-                "glib-2.0",
-                "gobject-2.0",
-                "gmodule-no-export-2.0",
-                "zlib",
-                "mount"
-            ]
-        );
-    }
-
-    #[test]
-    fn pc_libs_are_the_l_flags() {
-        let pc = PcFile::parse(
-            "Name: libxml\nLibs: -L${libdir} -lxml2\nLibs.private: -pthread -lz -llzma -lm ${extra}\n",
-        );
-        assert_eq!(pc_libs(&pc), ["xml2", "z", "lzma", "m"]);
-    }
 
     #[test]
     fn library_files_by_path() {
