@@ -55,7 +55,7 @@ impl Tree {
         };
         let bake_files = flavours
             .iter()
-            .map(|p| format!("debian/{}.rumprun", p.name))
+            .map(|(p, _)| format!("debian/{}.rumprun", p.name))
             .filter_map(|f| std::fs::read_to_string(root.join(&f)).ok().map(|t| (f, t)))
             .collect();
         Ok(Tree {
@@ -107,12 +107,12 @@ fn read_sources(root: &Path) -> Vec<(String, String)> {
     sources
 }
 
-/// The flavour stanzas of `control`.
-fn flavour_packages(control: &Control) -> Result<Vec<&Package>, InputError> {
+/// The flavour stanzas of `control`, each with its kind.
+fn flavour_packages(control: &Control) -> Result<Vec<(&Package, FlavourKind)>, InputError> {
     let mut out = Vec::new();
     for p in &control.packages {
-        if flavour_kind(control, p)?.is_some() {
-            out.push(p);
+        if let Some(kind) = flavour_kind(control, p)? {
+            out.push((p, kind));
         }
     }
     Ok(out)
@@ -131,9 +131,9 @@ pub fn check(tree: &Tree) -> Result<Vec<Finding>, InputError> {
     if tree.generated {
         out.push(Finding::new("generated-control-file", &source, true).at(CONTROL, 1));
     }
-    for p in &flavours {
+    for (p, kind) in &flavours {
         let at = |f: Finding, line: usize| f.at(CONTROL, line);
-        if flavour_kind(control, p)? == Some(FlavourKind::Library) {
+        if *kind == FlavourKind::Library {
             let depends = p.stanza.field("Depends");
             if !depends.is_some_and(|f| f.value.contains("${rumprun:Depends}")) {
                 out.push(at(
@@ -189,7 +189,7 @@ pub fn check(tree: &Tree) -> Result<Vec<Finding>, InputError> {
     }
     check_build_depends(control, &source, &profile, tree.rules.as_deref(), &mut out);
     if let Some(rules) = &tree.rules {
-        check_rules(rules, &source, &flavours[0].name, &mut out);
+        check_rules(rules, &source, &flavours[0].0.name, &mut out);
     }
     check_sources(&tree.sources, &source, &mut out);
     check_bake_files(&tree.bake_files, &mut out);
