@@ -327,19 +327,8 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
     };
     let control_template = crate::debian::control::template(std::path::Path::new(""));
     let name = crate::commands::add_flavour::flavour_name(req);
-    let mut installed_flavours = installed_packages(
-        &crate::commands::add_flavour::library_flavour_candidates(&control),
-    );
-    let dev_aliases = dev_aliases(
-        &crate::commands::add_flavour::dev_build_depends(&control),
-        &installed_flavours,
-    );
-    let alias_flavours: Vec<String> = dev_aliases
-        .values()
-        .flatten()
-        .map(|d| crate::flavour::library_flavour_name(d))
-        .collect();
-    installed_flavours.extend(installed_packages(&alias_flavours));
+    let (installed_flavours, dev_aliases) =
+        crate::commands::add_flavour::installed::library_flavours(&control);
     let inputs = Inputs {
         control,
         control_template,
@@ -386,72 +375,6 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
         }
     }
     0
-}
-
-/// For each of the `-dev` build-dependencies `devs` whose flavour is not
-/// installed, when dpkg has it installed and it ships no library (a
-/// transitional or meta package, `libshout3-dev`): the `-dev` packages it
-/// depends on. Empty when dpkg cannot say.
-fn dev_aliases(
-    devs: &[String],
-    installed_flavours: &std::collections::BTreeSet<String>,
-) -> std::collections::BTreeMap<String, Vec<String>> {
-    use crate::debian::dpkg::Database;
-    let unflavoured: Vec<&String> = devs
-        .iter()
-        .filter(|d| !installed_flavours.contains(&crate::flavour::library_flavour_name(d)))
-        .collect();
-    if unflavoured.is_empty() {
-        return Default::default();
-    }
-    let host = std::env::var("DEB_HOST_ARCH").ok();
-    let Ok(arch) = crate::debian::arch::native_arch(host.as_deref()) else {
-        return Default::default();
-    };
-    let Ok(db) = Database::read(&arch) else {
-        return Default::default();
-    };
-    let installed: Vec<&str> = unflavoured
-        .into_iter()
-        .filter(|d| db.is_installed(d))
-        .map(String::as_str)
-        .collect();
-    let Ok(files) = Database::files_of(&installed) else {
-        return Default::default();
-    };
-    installed
-        .into_iter()
-        .filter(|d| !crate::commands::chain::ships_library(files.get(*d).map_or(&[], |f| f)))
-        .map(|d| {
-            let depends = &db.installed[d].depends;
-            (
-                d.to_string(),
-                crate::commands::add_flavour::dev_dependencies(depends),
-            )
-        })
-        .filter(|(_, stands_for)| !stands_for.is_empty())
-        .collect()
-}
-
-/// Which of `packages` dpkg says are installed (one `dpkg-query -W`; it
-/// honours `DPKG_ADMINDIR`). None when dpkg cannot say.
-fn installed_packages(packages: &[String]) -> std::collections::BTreeSet<String> {
-    if packages.is_empty() {
-        return Default::default();
-    }
-    let out = std::process::Command::new("dpkg-query")
-        .args(["-W", "-f", "${Package} ${db:Status-Status}\n"])
-        .args(packages)
-        .stderr(std::process::Stdio::null())
-        .output();
-    let Ok(out) = out else {
-        return Default::default();
-    };
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.strip_suffix(" installed"))
-        .map(str::to_string)
-        .collect()
 }
 
 /// `--explain TAG` of `dh_rumprun COMMAND`: prints the tag's explanation

@@ -15,9 +15,10 @@
 //! `libfoo-rumprun-dev`; an installed `-dev` that ships no library, a
 //! transitional or meta package, stands for the `-dev` packages it depends
 //! on): the flavour build links against it. What is there already is left
-//! alone, so a second run changes nothing. [`plan`] is pure; the CLI asks
-//! dpkg and writes.
+//! alone, so a second run changes nothing. [`plan`] is pure; [`installed`]
+//! asks dpkg and the CLI writes.
 
+pub mod installed;
 mod native_rules;
 
 use crate::debian::control::{Control, says_generated};
@@ -175,7 +176,7 @@ pub fn dev_build_depends(control: &str) -> Vec<String> {
 
 /// The library flavours a source's flavour may link, by name: for each of
 /// its [`dev_build_depends`], its flavour, `libfoo-dev` →
-/// `libfoo-rumprun-dev`. The CLI asks dpkg which of them are installed.
+/// `libfoo-rumprun-dev`. [`installed`] asks dpkg which of them are installed.
 pub fn library_flavour_candidates(control: &str) -> Vec<String> {
     dev_build_depends(control)
         .iter()
