@@ -18,6 +18,15 @@
 //! - library flavours stay installed for the cases that need them (chains),
 //!   and are removed at the end.
 //!
+//! Two cases build at a time (one configures or packs while the other
+//! compiles), each as soon as the cases it needs have passed, those that
+//! more cases wait for first; a case's two builds share a ccache of their
+//! own, so the second native compile takes the first one's objects. Since
+//! add-flavour names each installed library flavour its source
+//! build-depends on, a case must `Need` every case whose library's `-dev`
+//! its source build-depends on (checked), or what it writes would depend
+//! on which case finished first.
+//!
 //! `./run-tests` downloads the sources (`apt-get source`) and installs their
 //! build-dependencies first; the test is `#[ignore]`d otherwise.
 //! `DH_RUMPRUN_REAL_SOURCES="NAME ..."` runs only those cases (their
@@ -32,9 +41,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 const TRIPLET: &str = "x86_64-rumprun-netbsd";
+
+/// Held while dpkg installs: the tier runs two cases at a time.
+static DPKG: Mutex<()> = Mutex::new(());
+
+/// Debian's ccache links (gcc, cc, x86_64-linux-gnu-gcc, ...), first on the
+/// native builds' PATH when ccache is installed.
+const CCACHE_LINKS: &str = "/usr/lib/ccache";
 
 /// One stanza of a case file: field name to value (continuation lines
 /// joined with `\n`, a line `.` standing for an empty line).
@@ -521,6 +538,17 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
     let options = format!("{} parallel={parallel}", case.build_options);
     let profiles = case.build_profiles.join(" ");
     let native_profiles = format!("{profiles} pkg.{}.norumprun", case.source);
+    // Both builds compile the same native code in the same directory: with
+    // ccache (its cache in the case's scratch directory, gone with it) the
+    // second build takes the first one's objects, which are the bytes the
+    // compiler would write. Both are still whole dpkg-buildpackage runs, and
+    // the flavours' cross compiler is not cached.
+    let path = match std::env::var("PATH") {
+        Ok(p) if Path::new(CCACHE_LINKS).join("gcc").exists() => format!("{CCACHE_LINKS}:{p}"),
+        Ok(p) => p,
+        Err(_) => "/usr/bin:/bin".to_string(),
+    };
+    let cache = scratch.join("ccache").display().to_string();
     let start = Instant::now();
     let native = build(
         &dir,
@@ -528,6 +556,8 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         &[
             ("DEB_BUILD_OPTIONS", &options),
             ("DEB_BUILD_PROFILES", native_profiles.trim_start()),
+            ("PATH", &path),
+            ("CCACHE_DIR", &cache),
         ],
     )?;
     let native_secs = start.elapsed().as_secs_f64();
@@ -539,6 +569,8 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         &[
             ("DEB_BUILD_OPTIONS", &options),
             ("DEB_BUILD_PROFILES", &profiles),
+            ("PATH", &path),
+            ("CCACHE_DIR", &cache),
         ],
     )?;
     let full_secs = start.elapsed().as_secs_f64();
@@ -690,6 +722,8 @@ fn check_case(case: &Case, scratch: &Path, parallel: &str) -> Result<Vec<PathBuf
         let mut argv = vec!["dpkg", "-i"];
         let paths: Vec<String> = installed.iter().map(|p| p.display().to_string()).collect();
         argv.extend(paths.iter().map(String::as_str));
+        // dpkg takes its lock or fails: one install at a time.
+        let _dpkg = DPKG.lock().unwrap_or_else(|e| e.into_inner());
         run_in(scratch, &argv, &[])?;
     }
     for f in case.flavours.iter().filter(|f| f.test_program.is_some()) {
@@ -835,6 +869,130 @@ fn purge_flavours(cases: &[Case]) {
     }
 }
 
+/// The package names of a `.dsc`'s Build-Depends (alternatives and
+/// qualifiers too: only names are compared).
+fn build_depends_names(dsc: &Path) -> BTreeSet<String> {
+    let text = fs::read_to_string(dsc).unwrap_or_default();
+    let field = raw_field(&text, "Build-Depends").unwrap_or_default();
+    field
+        .split([',', '|', '\n'])
+        .filter_map(|r| r.split([' ', '(', '[', '<', ':']).find(|w| !w.is_empty()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every library `-dev` a tier case gives a flavour, with its case.
+fn library_cases(cases: &[Case]) -> BTreeMap<String, String> {
+    cases
+        .iter()
+        .flat_map(|c| c.add_flavour.iter().map(move |a| (c, a)))
+        .filter_map(|(c, a)| {
+            let at = a.iter().position(|w| w == "--library")?;
+            Some((a.get(at + 1)?.clone(), c.name.clone()))
+        })
+        .collect()
+}
+
+/// Two cases run at a time, and add-flavour writes a Build-Depends on each
+/// library flavour it finds installed: so that what it finds does not
+/// depend on which case happened to finish first, a case that
+/// build-depends on the `-dev` of another case's library flavour must need
+/// that case (directly or through others). The cases that break this.
+fn unlisted_needs(cases: &[Case]) -> Vec<String> {
+    let libraries = library_cases(cases);
+    let by_name: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.name.as_str(), c)).collect();
+    let mut problems = Vec::new();
+    for case in cases {
+        let mut needed = BTreeSet::new();
+        let mut todo: Vec<&String> = case.needs.iter().collect();
+        while let Some(n) = todo.pop() {
+            if needed.insert(n.clone()) {
+                todo.extend(by_name.get(n.as_str()).map(|c| &c.needs).into_iter().flatten());
+            }
+        }
+        for dev in build_depends_names(&case.dsc()) {
+            match libraries.get(&dev) {
+                Some(owner) if *owner != case.name && !needed.contains(owner) => problems.push(
+                    format!("{}/case: Needs must name {owner}: the source build-depends on {dev}", case.name),
+                ),
+                _ => {}
+            }
+        }
+    }
+    problems
+}
+
+/// What the tier's workers share: the cases not started (in order), those
+/// running, and how each finished case ended.
+#[derive(Default)]
+struct Progress {
+    waiting: Vec<usize>,
+    running: usize,
+    passed: BTreeSet<String>,
+    failed: BTreeMap<String, String>,
+    times: BTreeMap<usize, String>,
+}
+
+/// For each case, how many cases need it, directly or through others: a
+/// case many others wait for starts first, so that a chain's end (libogg,
+/// flac, libsndfile, then lame and twolame) does not run alone at the end.
+fn dependents(cases: &[Case]) -> Vec<usize> {
+    let index: BTreeMap<&str, usize> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut count = vec![0; cases.len()];
+    for case in cases {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&String> = case.needs.iter().collect();
+        while let Some(n) = todo.pop() {
+            if let Some(&i) = index.get(n.as_str()) {
+                if seen.insert(i) {
+                    count[i] += 1;
+                    todo.extend(&cases[i].needs);
+                }
+            }
+        }
+    }
+    count
+}
+
+/// Takes the waiting case whose needs have all passed (a need outside
+/// `selected` is taken to be installed already) that most cases wait for,
+/// the first in order among equals; a case whose need failed fails at
+/// once. `None` when no case is ready yet or none is left.
+fn next_case(
+    p: &mut Progress,
+    cases: &[Case],
+    selected: &BTreeSet<String>,
+    waited_for: &[usize],
+) -> Option<usize> {
+    loop {
+        let ready = |i: &usize| {
+            cases[*i]
+                .needs
+                .iter()
+                .all(|n| !selected.contains(n) || p.passed.contains(n) || p.failed.contains_key(n))
+        };
+        let best = p
+            .waiting
+            .iter()
+            .filter(|i| ready(i))
+            .max_by_key(|&&i| (waited_for[i], std::cmp::Reverse(i)))
+            .copied()?;
+        let pos = p.waiting.iter().position(|&i| i == best)?;
+        let i = p.waiting.remove(pos);
+        match cases[i].needs.iter().find(|n| p.failed.contains_key(*n)) {
+            Some(dep) => {
+                let why = format!("needs {dep}, which failed");
+                p.failed.insert(cases[i].name.clone(), why);
+            }
+            None => return Some(i),
+        }
+    }
+}
+
 #[test]
 #[ignore = "needs the installed dh-rumprun and stand-in toolchain, the Debian sources and their build-dependencies, and installs packages; run ./run-tests"]
 fn real_debian_sources_build_their_flavours() {
@@ -844,46 +1002,92 @@ fn real_debian_sources_build_their_flavours() {
         .map(|v| v.split_whitespace().map(str::to_string).collect());
     if only.is_none() {
         assert!(cases.len() >= 15, "{} cases", cases.len());
+        purge_flavours(&cases);
     }
+    let unlisted = unlisted_needs(&cases);
+    assert!(unlisted.is_empty(), "fixtures/real-sources: {}", unlisted.join("; "));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Two cases at a time: one configures (a serial script) or packs while
+    // the other compiles, so both cores stay busy; each build still gets
+    // every core for its make.
+    let workers = cores.min(2);
+    let parallel = cores.to_string();
+    let selected: BTreeSet<String> = cases
+        .iter()
+        .map(|c| c.name.clone())
+        .filter(|n| only.as_ref().is_none_or(|o| o.contains(n)))
+        .collect();
+    let progress = Mutex::new(Progress {
+        waiting: (0..cases.len())
+            .filter(|&i| selected.contains(&cases[i].name))
+            .collect(),
+        ..Progress::default()
+    });
+    let changed = Condvar::new();
+    let waited_for = dependents(&cases);
+    let tier_start = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let mut p = progress.lock().unwrap();
+                    let i = loop {
+                        if let Some(i) = next_case(&mut p, &cases, &selected, &waited_for) {
+                            break Some(i);
+                        }
+                        if p.waiting.is_empty() || p.running == 0 {
+                            break None;
+                        }
+                        p = changed.wait(p).unwrap();
+                    };
+                    let Some(i) = i else {
+                        changed.notify_all();
+                        return;
+                    };
+                    p.running += 1;
+                    drop(p);
+                    let case = &cases[i];
+                    let tmp = TempTree::new(&format!("real-{}", case.name));
+                    let start = Instant::now();
+                    let result = check_case(case, tmp.path(), &parallel);
+                    let secs = start.elapsed().as_secs_f64();
+                    eprintln!("{}: {:.1} s", case.name, secs);
+                    let mut p = progress.lock().unwrap();
+                    p.running -= 1;
+                    let ended = if result.is_ok() { "ok" } else { "FAILED" };
+                    p.times
+                        .insert(i, format!("{:<14} {:>6.1} s  {ended}", case.name, secs));
+                    match result {
+                        Ok(_) => {
+                            p.passed.insert(case.name.clone());
+                        }
+                        Err(e) => {
+                            p.failed.insert(case.name.clone(), e);
+                        }
+                    }
+                    changed.notify_all();
+                }
+            });
+        }
+    });
+    let p = progress.into_inner().unwrap();
     if only.is_none() {
         purge_flavours(&cases);
     }
-    let parallel = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .to_string();
-    let mut failed: BTreeMap<String, String> = BTreeMap::new();
-    let mut times = Vec::new();
-    for case in &cases {
-        if only.as_ref().is_some_and(|o| !o.contains(&case.name)) {
-            continue;
-        }
-        if let Some(dep) = case.needs.iter().find(|n| failed.contains_key(*n)) {
-            failed.insert(case.name.clone(), format!("needs {dep}, which failed"));
-            continue;
-        }
-        let tmp = TempTree::new(&format!("real-{}", case.name));
-        let start = Instant::now();
-        let result = check_case(case, tmp.path(), &parallel);
-        let secs = start.elapsed().as_secs_f64();
-        times.push(format!(
-            "{:<12} {:>6.1} s  {}",
-            case.name,
-            secs,
-            if result.is_ok() { "ok" } else { "FAILED" }
-        ));
-        eprintln!("{}: {:.1} s", case.name, secs);
-        if let Err(e) = result {
-            failed.insert(case.name.clone(), e);
-        }
-    }
-    if only.is_none() {
-        purge_flavours(&cases);
-    }
-    eprintln!("real-sources tier, time per source:\n{}", times.join("\n"));
+    eprintln!(
+        "real-sources tier, time per source ({workers} at a time, {:.1} s in all):\n{}",
+        tier_start.elapsed().as_secs_f64(),
+        p.times.values().cloned().collect::<Vec<_>>().join("\n")
+    );
     assert!(
-        failed.is_empty(),
+        p.waiting.is_empty(),
+        "never started (their needs never ended): {:?}",
+        p.waiting.iter().map(|&i| &cases[i].name).collect::<Vec<_>>()
+    );
+    assert!(
+        p.failed.is_empty(),
         "{}",
-        failed
+        p.failed
             .iter()
             .map(|(k, v)| format!("== {k}\n{v}"))
             .collect::<Vec<_>>()

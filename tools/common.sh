@@ -175,7 +175,8 @@ fetch_debian_sources() {
 
 # Installs the build-dependencies of the real-sources tier's sources (their
 # arch-specific ones: the tier builds with dpkg-buildpackage -B), from the
-# .dsc files fetch_debian_sources downloaded.
+# .dsc files fetch_debian_sources downloaded, and ccache, which lets each
+# case's second native build reuse its first one's objects.
 real_sources_build_deps() {
 	section "build-dependencies of the real-sources tier"
 	local spec dscs=()
@@ -184,6 +185,8 @@ real_sources_build_deps() {
 	done < <(real_sources)
 	$SUDO env DEBIAN_FRONTEND=noninteractive \
 		apt-get build-dep -y --no-install-recommends --arch-only "${dscs[@]}"
+	$SUDO env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y --no-install-recommends ccache
 }
 
 # Meson 1.7.0, Debian 13's, in a virtual environment under target/ (from
