@@ -4,7 +4,7 @@
 
 use super::Finding;
 use crate::debian::control::{Control, Package, says_generated, template};
-use crate::debian::rules::{is_shared_switch, runs_dh};
+use crate::debian::rules::{dh_rumprun_stages_called, is_shared_switch, rules_run_dh, runs_dh};
 use crate::flavour::{FlavourKind, flavour_kind, triplet};
 use crate::location::InputError;
 use debian_control::lossless::relations::Relations;
@@ -234,6 +234,9 @@ fn check_build_depends(
 ) {
     let mut addon = None;
     let mut toolchain = None;
+    // A rules file without dh runs the stages itself: dh-rumprun, which
+    // ships them, is the add-on's build-dependency there.
+    let without_dh = rules.is_some_and(|r| !rules_run_dh(r));
     for field in ["Build-Depends", "Build-Depends-Arch", "Build-Depends-Indep"] {
         let Some(f) = control.source.field(field) else {
             continue;
@@ -250,7 +253,7 @@ fn check_build_depends(
             for r in entry.relations() {
                 let Some(name) = r.try_name() else { continue };
                 let profiled = entry_text.contains(profile);
-                if name == "dh-sequence-rumprun" {
+                if name == "dh-sequence-rumprun" || (without_dh && name == "dh-rumprun") {
                     addon = Some((name.clone(), profiled, f.line));
                 } else if name.contains("rumprun") && name.contains("toolchain") {
                     toolchain = Some((name.clone(), profiled, f.line));
@@ -315,7 +318,25 @@ fn check_rules(rules: &str, source: &str, flavour: &str, out: &mut Vec<Finding>)
         }
     }
     if !uses_dh {
-        out.push(Finding::new("rules-without-dh", source, true).at(RULES, 1));
+        // It may run the stages itself (add-flavour hooks them on its
+        // targets); without these four there is no flavour.
+        let called = dh_rumprun_stages_called(rules);
+        let missing: Vec<&str> = [
+            "dh_rumprun_configure",
+            "dh_rumprun_build",
+            "dh_rumprun_install",
+            "dh_rumprun_substvars",
+        ]
+        .into_iter()
+        .filter(|s| !called.contains(*s))
+        .collect();
+        if !missing.is_empty() {
+            out.push(
+                Finding::new("rules-without-dh", source, true)
+                    .context(format!("never calls {}", missing.join(" ")))
+                    .at(RULES, 1),
+            );
+        }
     }
     for (word, line) in flavour_words {
         let w = word.trim_matches(|c| c == '"' || c == '\'');
