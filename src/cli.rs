@@ -34,9 +34,16 @@ pub const MANUAL: Manual = Manual {
         switches left out, and said) and, for a single binary package, dh_auto_install \
         --destdir=debian/PKG; a program gets debian/FLAVOUR.rumprun when there is something to \
         choose (the programs the native package's .install file names, relative to the \
-        flavour's prefix, or --bake configs other than hw_virtio). It only appends, refuses \
-        generated control files and rules that do not use dh, writes each file atomically, and \
-        changes nothing when run again. Exit 0 done, 1 refused, 2 usage.\n\n\
+        flavour's prefix, or --bake configs other than hw_virtio). When debian/control is \
+        generated from debian/control.in or debian/control-in, the template gets the same \
+        appends (its :VENDOR: lines read for dpkg-vendor's vendor), so the two stay in step. \
+        When debian/rules runs the debhelper commands itself, without dh, Build-Depends gains \
+        dh-rumprun and debian/rules rules that run the stages from its standard targets: \
+        configure, build and test after the native build (build-arch, build), install and \
+        substvars after the native install and before the binary-arch commands, clean in clean, \
+        none of them under pkg.SRC.norumprun. It only appends, refuses a generated control file \
+        without its template and rules without dh or those targets (CDBS), writes each file \
+        atomically, and changes nothing when run again. Exit 0 done, 1 refused, 2 usage.\n\n\
         dh_rumprun lint [--json] [--fail-on error|warning|info] [--explain TAG] [PATH ...] checks \
         source trees (default .), built .debs and .changes for static-only rumprun builds and \
         prints lintian-style tags; overrides in lintian's syntax come from \
@@ -325,13 +332,34 @@ fn add_flavour_command(req: &Request, dry_run: bool) -> i32 {
             ));
         }
     };
-    let control_template = crate::debian::control::template(std::path::Path::new(""));
+    let control_template = match crate::debian::control::template(std::path::Path::new("")) {
+        Some(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => Some((path, text)),
+            Err(e) => {
+                return refuse(&format!(
+                    "{}: cannot read: {e}; make it readable UTF-8 text",
+                    path.display()
+                ));
+            }
+        },
+        None => None,
+    };
+    // Only a template with vendor lines (":debian:") needs to know.
+    let vendor = if control_template
+        .as_ref()
+        .is_some_and(|(_, t)| t.lines().any(|l| l.starts_with(':')))
+    {
+        crate::debian::dpkg::vendor()
+    } else {
+        "debian".to_string()
+    };
     let name = crate::commands::add_flavour::flavour_name(req);
     let (installed_flavours, dev_aliases) =
         crate::commands::add_flavour::installed::library_flavours(&control);
     let inputs = Inputs {
         control,
         control_template,
+        vendor,
         rules,
         native_install: read(&format!("debian/{}.install", req.native)).ok(),
         bake_file_exists: std::path::Path::new(&format!("debian/{name}.rumprun")).exists(),

@@ -378,6 +378,48 @@ fn plain_makefile_library_and_program_flavours_from_one_source() {
     );
 }
 
+/// The same source packaged with a rules file that runs the debhelper
+/// commands itself, without dh (as zlib and libffi are): add-flavour
+/// appends rules that run the stages from its standard targets, and the
+/// build gives the same flavours, checked as libcount's, and the source
+/// lints clean (the stages are called, dh-rumprun is build-depended on).
+#[test]
+#[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
+fn rules_without_dh_run_the_stages_add_flavour_hooks_on() {
+    let tmp = TempTree::new("classic-rules");
+    let dir = tmp.path().join("libcount");
+    run_ok(
+        Command::new("cp")
+            .arg("-a")
+            .arg(fixture_dir("packages/libcount"))
+            .arg(&dir),
+    );
+    for file in ["control", "rules"] {
+        run_ok(
+            Command::new("cp")
+                .arg("-a")
+                .arg(fixture_dir("packages/libcount-classic/debian").join(file))
+                .arg(dir.join("debian")),
+        );
+    }
+    run_add_flavour(&dir, &["--library", "libcount-dev", "--architecture", "amd64"]);
+    run_add_flavour(&dir, &["--program", "count", "--architecture", "amd64"]);
+    let rules = fs::read_to_string(dir.join("debian/rules")).expect("debian/rules");
+    assert!(
+        rules.contains("\nbinary-arch: rumprun-flavour-install\n"),
+        "{rules}"
+    );
+    let (_work, debs) = build_and_check(&COUNT, &dir, true);
+    assert_eq!(
+        shipped_files(&debs["libcount-rumprun-dev"]),
+        [
+            "usr/x86_64-rumprun-netbsd/include/count.h",
+            "usr/x86_64-rumprun-netbsd/lib/libcount.a",
+            "usr/x86_64-rumprun-netbsd/lib/pkgconfig/count.pc",
+        ]
+    );
+}
+
 #[test]
 #[ignore = "needs the installed dh-rumprun and a rumprun toolchain; run ./run-tests"]
 fn autotools_fixture_builds_its_flavour() {

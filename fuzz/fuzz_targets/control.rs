@@ -68,6 +68,7 @@ fuzz_target!(|data: &[u8]| {
             let inputs = Inputs {
                 control: text.to_string(),
                 control_template: None,
+                vendor: "debian".into(),
                 rules: RULES.to_string(),
                 native_install: None,
                 bake_file_exists: false,
@@ -76,6 +77,13 @@ fuzz_target!(|data: &[u8]| {
                 installed_flavours: add_flavour::library_flavour_candidates(&text)
                     .into_iter()
                     .collect(),
+            };
+            let _ = add_flavour::plan(&req, &inputs);
+            // The same text as the template debian/control is generated
+            // from, read for a vendor.
+            let inputs = Inputs {
+                control_template: Some(("debian/control-in".into(), text.to_string())),
+                ..inputs
             };
             let _ = add_flavour::plan(&req, &inputs);
         }

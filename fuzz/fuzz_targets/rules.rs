@@ -38,6 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let inputs = Inputs {
         control: NATIVE.to_string(),
         control_template: None,
+        vendor: "debian".into(),
         rules: rules.to_string(),
         native_install: Some("usr/bin/hello\n".into()),
         bake_file_exists: false,

@@ -18,8 +18,10 @@
 //! alone, so a second run changes nothing. [`plan`] is pure; [`installed`]
 //! asks dpkg and the CLI writes.
 
+mod classic_rules;
 pub mod installed;
 mod native_rules;
+mod template;
 
 use crate::debian::control::{Control, says_generated};
 use crate::flavour::{FlavourKind, library_flavour_name};
@@ -55,8 +57,11 @@ pub struct Request {
 pub struct Inputs {
     /// `debian/control`'s text.
     pub control: String,
-    /// A file `debian/control` is generated from, when there is one.
-    pub control_template: Option<PathBuf>,
+    /// The file `debian/control` is generated from, when there is one:
+    /// its path and text.
+    pub control_template: Option<(PathBuf, String)>,
+    /// The vendor a template's `:VENDOR:` lines are read for (`debian`).
+    pub vendor: String,
     /// `debian/rules`' text.
     pub rules: String,
     /// `debian/NATIVE.install`'s text, when there is one.
@@ -195,10 +200,13 @@ pub fn dev_dependencies(depends: &str) -> Vec<String> {
         .collect()
 }
 
-/// Appends `relations` to the Build-Depends field starting on `line`.
-fn append_build_depends(control: &str, line: usize, relations: &[String]) -> String {
+/// Appends `relations` to the Build-Depends field starting on `line` of
+/// `control`, whose field lines are found in `resolved` (the same text line
+/// for line, as its generator reads it: [`template::for_vendor`]).
+fn append_build_depends(control: &str, resolved: &str, line: usize, relations: &[String]) -> String {
     let lines: Vec<&str> = control.split_inclusive('\n').collect();
-    let range = field_lines(&lines, line);
+    let resolved_lines: Vec<&str> = resolved.split_inclusive('\n').collect();
+    let range = field_lines(&resolved_lines, line);
     let last = lines[range.end - 1];
     let body = last.trim_end_matches(['\n', '\r']);
     let newline = &last[body.len()..];
@@ -208,7 +216,7 @@ fn append_build_depends(control: &str, line: usize, relations: &[String]) -> Str
     } else {
         ","
     };
-    let indent = lines[range.start + 1..range.end]
+    let indent = resolved_lines[range.start + 1..range.end]
         .iter()
         .find(|l| l.starts_with(' ') || l.starts_with('\t'))
         .map(|l| &l[..l.len() - l.trim_start().len()])
@@ -295,17 +303,77 @@ fn programs_from_install(install: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// What [`edit_control`] did to one control file.
+struct EditedControl {
+    /// The new text.
+    text: String,
+    /// The relations it appended to Build-Depends.
+    relations: Vec<String>,
+    /// Whether it appended the flavour stanza.
+    stanza: bool,
+}
+
+/// Appends to the control file `text` (at `path`, for messages) the
+/// `wanted` relations whose names it lacks in Build-Depends (each: the
+/// names that satisfy it, and the relation to write), and the stanza `(name,
+/// text)` unless it has a package `name`. `resolved` is `text` as its
+/// generator reads it, line for line ([`template::for_vendor`]; `text`
+/// itself for `debian/control`).
+fn edit_control(
+    path: &Path,
+    text: &str,
+    resolved: &str,
+    wanted: &[(Vec<String>, String)],
+    (name, stanza): (&str, &str),
+) -> Result<EditedControl, Refusal> {
+    let control = Control::parse(path, resolved)?;
+    let Some(bd) = control.source.field("Build-Depends") else {
+        return Err(Refusal(format!(
+            "{}:{}: the source stanza has no Build-Depends; add \"Build-Depends: debhelper-compat (= 13)\" first",
+            path.display(),
+            control.source.line
+        )));
+    };
+    let have = relation_names(&bd.value);
+    let relations: Vec<String> = wanted
+        .iter()
+        .filter(|(names, _)| !names.iter().any(|n| have.contains(n)))
+        .map(|(_, r)| r.clone())
+        .collect();
+    let mut new = text.to_string();
+    if !relations.is_empty() {
+        new = append_build_depends(&new, resolved, bd.line, &relations);
+    }
+    let add_stanza = control.package(name).is_none();
+    if add_stanza {
+        let trimmed = new.trim_end_matches(['\n', '\r']).len();
+        // A template that ends with another vendor's lines after an empty
+        // line generates that empty line last: the stanza follows it.
+        let resolved_lines: Vec<&str> = resolved.trim_end_matches(['\n', '\r']).lines().collect();
+        let others = resolved_lines
+            .iter()
+            .rev()
+            .take_while(|l| template::is_other_vendors(l))
+            .count();
+        let separator = match resolved_lines.len().checked_sub(others + 1) {
+            Some(i) if others > 0 && resolved_lines[i].trim().is_empty() => "\n",
+            _ => "\n\n",
+        };
+        new = format!("{}{separator}{stanza}", &new[..trimmed]);
+    }
+    Ok(EditedControl {
+        text: new,
+        relations,
+        stanza: add_stanza,
+    })
+}
+
 /// Works out every change, or why there must be none.
 pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
-    if let Some(template) = &inputs.control_template {
+    if inputs.control_template.is_none() && says_generated(&inputs.control) {
         return Err(Refusal(format!(
-            "{CONTROL} is generated from {}; add the flavour there (this tool edits {CONTROL} only), then regenerate",
-            template.display()
-        )));
-    }
-    if says_generated(&inputs.control) {
-        return Err(Refusal(format!(
-            "{CONTROL} says it is generated; add the flavour to the file it is generated from, then regenerate"
+            "{CONTROL} says it is generated, but there is no {}; add the flavour to the file it is generated from, then regenerate",
+            crate::debian::control::TEMPLATES.join(" or ")
         )));
     }
     let control = Control::parse(Path::new(CONTROL), &inputs.control)?;
@@ -331,42 +399,25 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
     let profile = format!("pkg.{source}.norumprun");
     let name = flavour_name(req);
     let rules = read_rules(&inputs.rules)?;
-    let Some(dh_line) = &rules.dh_line else {
-        return Err(Refusal(format!(
-            "{RULES} does not use dh, so the rumprun stages cannot run in it; by hand, add to Build-Depends \
-             \"dh-sequence-rumprun <!{profile}>, {} [{}] <!{profile}>\", add the {name} stanza, and run \
-             dh_rumprun_configure, dh_rumprun_build, dh_rumprun_install and dh_rumprun_substvars after \
-             their native counterparts (dh_rumprun_substvars before dh_gencontrol)",
-            req.toolchain_package,
-            req.architectures.join(" ")
-        )));
-    };
     let mut out = Outcome::default();
-    let mut text = inputs.control.clone();
-
-    let Some(bd) = control.source.field("Build-Depends") else {
-        return Err(Refusal(format!(
-            "{CONTROL}:{}: the source stanza has no Build-Depends; add \"Build-Depends: debhelper-compat (= 13)\" first",
-            control.source.line
-        )));
-    };
-    let have = relation_names(&bd.value);
     let arches = req.architectures.join(" ");
-    let wanted = [
+    // With dh the add-on's sequence runs the stages; a rules file without
+    // dh runs them itself, from dh-rumprun.
+    let tools = if rules.dh_line.is_some() {
+        "dh-sequence-rumprun"
+    } else {
+        "dh-rumprun"
+    };
+    let mut wanted = vec![
         (
-            "dh-sequence-rumprun".to_string(),
-            format!("dh-sequence-rumprun <!{profile}>"),
+            vec!["dh-sequence-rumprun".to_string(), tools.to_string()],
+            format!("{tools} <!{profile}>"),
         ),
         (
-            req.toolchain_package.clone(),
+            vec![req.toolchain_package.clone()],
             format!("{} [{arches}] <!{profile}>", req.toolchain_package),
         ),
     ];
-    let mut missing: Vec<String> = wanted
-        .iter()
-        .filter(|(n, _)| !have.contains(n))
-        .map(|(_, r)| r.clone())
-        .collect();
     let mut added = BTreeSet::new();
     for dev in dev_build_depends(&inputs.control) {
         let stands_for = inputs.dev_aliases.get(&dev).into_iter().flatten();
@@ -374,21 +425,14 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             .chain(stands_for)
             .map(|d| library_flavour_name(d))
         {
-            if inputs.installed_flavours.contains(&lib)
-                && !have.contains(&lib)
-                && lib != name
-                && added.insert(lib.clone())
+            if inputs.installed_flavours.contains(&lib) && lib != name && added.insert(lib.clone())
             {
-                missing.push(format!("{lib} [{arches}] <!{profile}>"));
+                let relation = format!("{lib} [{arches}] <!{profile}>");
+                wanted.push((vec![lib], relation));
             }
         }
     }
-    if !missing.is_empty() {
-        text = append_build_depends(&text, bd.line, &missing);
-        out.notes
-            .push(format!("Build-Depends: added {}", missing.join(", ")));
-    }
-    if control.package(&name).is_none() {
+    let stanza_text = {
         let synopsis = native
             .stanza
             .field("Description")
@@ -409,22 +453,71 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
         if req.bake.is_empty() && req.kind == FlavourKind::Program {
             req.bake = vec![crate::flavour::bake::DEFAULT_CONFIG.to_string()];
         }
-        let body = stanza(&req, &name, &profile, (&synopsis, &long));
-        let trimmed = text.trim_end_matches(['\n', '\r']).len();
-        text = format!("{}\n\n{body}", &text[..trimmed]);
+        stanza(&req, &name, &profile, (&synopsis, &long))
+    };
+    let edited = edit_control(
+        Path::new(CONTROL),
+        &inputs.control,
+        &inputs.control,
+        &wanted,
+        (&name, &stanza_text),
+    )?;
+    if !edited.relations.is_empty() {
+        out.notes.push(format!(
+            "Build-Depends: added {}",
+            edited.relations.join(", ")
+        ));
+    }
+    if edited.stanza {
         out.notes.push(format!(
             "{CONTROL}: added the {name} stanza (Architecture: {arches})"
         ));
     }
-    if text != inputs.control {
+    if edited.text != inputs.control {
         out.changes.push(Change {
             path: PathBuf::from(CONTROL),
             old: inputs.control.clone(),
-            new: text,
+            new: edited.text,
         });
+    }
+    if let Some((path, text)) = &inputs.control_template {
+        // The same appends, so that the generated file stays what the
+        // template generates.
+        let resolved = template::for_vendor(text, &inputs.vendor);
+        let edited = edit_control(path, text, &resolved, &wanted, (&name, &stanza_text))?;
+        if edited.text != *text {
+            let mut what = Vec::new();
+            if !edited.relations.is_empty() {
+                what.push(format!("Build-Depends {}", edited.relations.join(", ")));
+            }
+            if edited.stanza {
+                what.push(format!("the {name} stanza"));
+            }
+            out.notes.push(format!(
+                "{}: added {}, as to {CONTROL}, which is generated from it",
+                path.display(),
+                what.join(" and ")
+            ));
+            out.changes.push(Change {
+                path: path.clone(),
+                old: text.clone(),
+                new: edited.text,
+            });
+        }
     }
 
     let mut rules_text = inputs.rules.clone();
+    let Some(dh_line) = &rules.dh_line else {
+        if let Some(block) = classic_rules::hooks(&inputs.rules, &profile)? {
+            rules_text = format!("{}\n\n{block}", rules_text.trim_end_matches('\n'));
+            out.notes.push(format!(
+                "{RULES}: runs the debhelper commands itself, without dh: appended rules that run the flavour's stages from its targets; the flavour's configure arguments go after \"--\" on the dh_rumprun_configure line"
+            ));
+        }
+        push_rules_change(&mut out, inputs, rules_text);
+        add_bake_file(req, inputs, &name, &mut out);
+        return Ok(out);
+    };
     if let Some(bs) = dh_line
         .split_whitespace()
         .find_map(|w| w.strip_prefix("--buildsystem="))
@@ -513,6 +606,13 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             _ => {}
         }
     }
+    push_rules_change(&mut out, inputs, rules_text);
+    add_bake_file(req, inputs, &name, &mut out);
+    Ok(out)
+}
+
+/// The change to `debian/rules`, if its text changed.
+fn push_rules_change(out: &mut Outcome, inputs: &Inputs, rules_text: String) {
     if rules_text != inputs.rules {
         out.changes.push(Change {
             path: PathBuf::from(RULES),
@@ -520,6 +620,12 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             new: rules_text,
         });
     }
+}
+
+/// For a program flavour without `debian/NAME.rumprun`: the file, when
+/// there is something to choose (the native package's programs, or
+/// configs other than the default), or a note saying why it is not needed.
+fn add_bake_file(req: &Request, inputs: &Inputs, name: &str, out: &mut Outcome) {
     if req.kind == FlavourKind::Program && !inputs.bake_file_exists {
         let default_configs =
             req.bake.is_empty() || req.bake == [crate::flavour::bake::DEFAULT_CONFIG.to_string()];
@@ -563,5 +669,4 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
             });
         }
     }
-    Ok(out)
 }

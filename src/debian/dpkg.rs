@@ -1,6 +1,7 @@
 //! dpkg's database, as `dpkg-query` tells it (never read directly: its
 //! format is dpkg's own): which packages are installed (`dpkg-query -W`)
-//! and the files of installed packages (`dpkg-query --listfiles`).
+//! and the files of installed packages (`dpkg-query --listfiles`), and
+//! the vendor packages are built for (`dpkg-vendor`).
 //! `dpkg-query` honours `DPKG_ADMINDIR`, so a test can give it a database
 //! of its own.
 
@@ -138,6 +139,20 @@ pub fn split_lists(output: &str) -> Vec<Vec<String>> {
     }
     lists.extend(current);
     lists
+}
+
+/// The vendor this machine builds for, lower case, as `dpkg-vendor`
+/// says (it honours DEB_VENDOR); `debian` when it cannot say.
+pub fn vendor() -> String {
+    Command::new("dpkg-vendor")
+        .args(["--query", "Vendor"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "debian".to_string())
 }
 
 #[cfg(test)]

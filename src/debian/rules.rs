@@ -130,6 +130,39 @@ pub fn build_system_options(words: &[&str]) -> Vec<String> {
     out
 }
 
+/// Whether a rules file runs dh (a recipe line [`runs_dh`]), read with
+/// makefile-lossless.
+pub fn rules_run_dh(text: &str) -> bool {
+    let (makefile, _errors) = makefile_lossless::Makefile::from_str_relaxed(text);
+    makefile.rules().any(|r| {
+        r.recipe_nodes().any(|recipe| {
+            let text = recipe.text();
+            let words: Vec<&str> = text.split_whitespace().collect();
+            runs_dh(&words)
+        })
+    })
+}
+
+/// The `dh_rumprun_*` stages the recipes of a rules file call by name
+/// (a rules file without dh runs them itself), read with makefile-lossless.
+pub fn dh_rumprun_stages_called(text: &str) -> std::collections::BTreeSet<String> {
+    // GNU make accepts some lines makefile-lossless calls errors: what
+    // parsed is read.
+    let (makefile, _errors) = makefile_lossless::Makefile::from_str_relaxed(text);
+    makefile
+        .rules()
+        .flat_map(|r| r.recipe_nodes().collect::<Vec<_>>())
+        .flat_map(|recipe| {
+            recipe
+                .text()
+                .split_whitespace()
+                .filter(|w| w.starts_with("dh_rumprun_"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

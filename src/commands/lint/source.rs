@@ -4,7 +4,7 @@
 
 use super::Finding;
 use crate::debian::control::{Control, Package, says_generated, template};
-use crate::debian::rules::{is_shared_switch, runs_dh};
+use crate::debian::rules::{dh_rumprun_stages_called, is_shared_switch, rules_run_dh, runs_dh};
 use crate::flavour::{FlavourKind, flavour_kind, triplet};
 use crate::location::InputError;
 use debian_control::lossless::relations::Relations;
@@ -68,43 +68,68 @@ impl Tree {
     }
 }
 
-/// The upstream sources and build files of the tree at `root`.
+/// The upstream sources and build files of the tree at `root` that
+/// mention a call [`check_sources`] looks for (a cheap test on the bytes,
+/// comments and all: it keeps a superset of what the check reports), read
+/// by as many threads as there are cores. In file name order.
 fn read_sources(root: &Path) -> Vec<(String, String)> {
-    let mut sources = Vec::new();
-    {
-        const EXTENSIONS: [&str; 9] = ["c", "h", "cc", "cpp", "cxx", "hh", "hpp", "am", "ac"];
-        const NAMES: [&str; 3] = ["CMakeLists.txt", "meson.build", "Makefile"];
-        let walker = walkdir::WalkDir::new(root)
-            .sort_by_file_name()
+    const EXTENSIONS: [&str; 9] = ["c", "h", "cc", "cpp", "cxx", "hh", "hpp", "am", "ac"];
+    const NAMES: [&str; 3] = ["CMakeLists.txt", "meson.build", "Makefile"];
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            !(e.depth() == 1 && (n == "debian" || n == ".git" || n == ".pc"))
+        });
+    let paths: Vec<std::path::PathBuf> = walker
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            let ext = e.path().extension().map(|x| x.to_string_lossy());
+            ext.is_some_and(|x| EXTENSIONS.contains(&x.as_ref())) || NAMES.contains(&name.as_ref())
+        })
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() <= 2_000_000))
+        .map(|e| e.into_path())
+        .collect();
+    let Ok(mentions) = regex::bytes::Regex::new(&format!(
+        r"(?:{})\s*\(|{}",
+        PROCESS_CALLS.join("|"),
+        DYNAMIC_LOADING_WORDS.join("|")
+    )) else {
+        return Vec::new();
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut found: Vec<(usize, String, String)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let (paths, mentions) = (&paths, &mentions);
+                s.spawn(move || {
+                    let mut found = Vec::new();
+                    for i in (t..paths.len()).step_by(threads) {
+                        let Ok(bytes) = std::fs::read(&paths[i]) else {
+                            continue;
+                        };
+                        if !mentions.is_match(&bytes) {
+                            continue;
+                        }
+                        if let Ok(rel) = paths[i].strip_prefix(root) {
+                            let text = String::from_utf8_lossy(&bytes).into_owned();
+                            found.push((i, rel.display().to_string(), text));
+                        }
+                    }
+                    found
+                })
+            })
+            .collect();
+        workers
             .into_iter()
-            .filter_entry(|e| {
-                let n = e.file_name().to_string_lossy();
-                !(e.depth() == 1 && (n == "debian" || n == ".git" || n == ".pc"))
-            });
-        for entry in walker.flatten().filter(|e| e.file_type().is_file()) {
-            let name = entry.file_name().to_string_lossy();
-            let ext = entry
-                .path()
-                .extension()
-                .map(|e| e.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if !(EXTENSIONS.contains(&ext.as_str()) || NAMES.contains(&name.as_ref())) {
-                continue;
-            }
-            if entry.metadata().is_ok_and(|m| m.len() > 2_000_000) {
-                continue;
-            }
-            if let (Ok(text), Ok(rel)) =
-                (std::fs::read(entry.path()), entry.path().strip_prefix(root))
-            {
-                sources.push((
-                    rel.display().to_string(),
-                    String::from_utf8_lossy(&text).into_owned(),
-                ));
-            }
-        }
-    }
-    sources
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    found.sort_by_key(|(i, _, _)| *i);
+    found.into_iter().map(|(_, path, text)| (path, text)).collect()
 }
 
 /// The flavour stanzas of `control`, each with its kind.
@@ -234,6 +259,9 @@ fn check_build_depends(
 ) {
     let mut addon = None;
     let mut toolchain = None;
+    // A rules file without dh runs the stages itself: dh-rumprun, which
+    // ships them, is the add-on's build-dependency there.
+    let without_dh = rules.is_some_and(|r| !rules_run_dh(r));
     for field in ["Build-Depends", "Build-Depends-Arch", "Build-Depends-Indep"] {
         let Some(f) = control.source.field(field) else {
             continue;
@@ -250,7 +278,7 @@ fn check_build_depends(
             for r in entry.relations() {
                 let Some(name) = r.try_name() else { continue };
                 let profiled = entry_text.contains(profile);
-                if name == "dh-sequence-rumprun" {
+                if name == "dh-sequence-rumprun" || (without_dh && name == "dh-rumprun") {
                     addon = Some((name.clone(), profiled, f.line));
                 } else if name.contains("rumprun") && name.contains("toolchain") {
                     toolchain = Some((name.clone(), profiled, f.line));
@@ -315,7 +343,25 @@ fn check_rules(rules: &str, source: &str, flavour: &str, out: &mut Vec<Finding>)
         }
     }
     if !uses_dh {
-        out.push(Finding::new("rules-without-dh", source, true).at(RULES, 1));
+        // It may run the stages itself (add-flavour hooks them on its
+        // targets); without these four there is no flavour.
+        let called = dh_rumprun_stages_called(rules);
+        let missing: Vec<&str> = [
+            "dh_rumprun_configure",
+            "dh_rumprun_build",
+            "dh_rumprun_install",
+            "dh_rumprun_substvars",
+        ]
+        .into_iter()
+        .filter(|s| !called.contains(*s))
+        .collect();
+        if !missing.is_empty() {
+            out.push(
+                Finding::new("rules-without-dh", source, true)
+                    .context(format!("never calls {}", missing.join(" ")))
+                    .at(RULES, 1),
+            );
+        }
     }
     for (word, line) in flavour_words {
         let w = word.trim_matches(|c| c == '"' || c == '\'');
@@ -362,6 +408,11 @@ pub const PROCESS_CALLS: &[&str] = &[
 
 /// The C functions that load code at run time (`unsupported-dynamic-loading`).
 pub const DYNAMIC_LOADING_CALLS: &[&str] = &["dlopen"];
+
+/// What [`read_sources`] looks for in a file's bytes for
+/// `unsupported-dynamic-loading`: the call, and linking or finding libdl
+/// in a build file (regular expressions).
+const DYNAMIC_LOADING_WORDS: &[&str] = &["dlopen", "-ldl", "find_library", "dependency\\('dl'"];
 
 /// Calls a unikernel cannot serve, once per function, at the first place.
 fn check_sources(sources: &[(String, String)], source: &str, out: &mut Vec<Finding>) {

@@ -87,7 +87,7 @@ pub const TAGS: &[Tag] = &[
         name: "missing-rumprun-addon-build-depends",
         check: "source",
         severity: Severity::Error,
-        explanation: "The package has a rumprun flavour but does not build-depend on dh-sequence-rumprun, so dh never runs the stages that build it. Add \"dh-sequence-rumprun <!pkg.SRC.norumprun>\" to Build-Depends.",
+        explanation: "The package has a rumprun flavour but does not build-depend on dh-sequence-rumprun, so dh never runs the stages that build it. Add \"dh-sequence-rumprun <!pkg.SRC.norumprun>\" to Build-Depends (\"dh-rumprun <!pkg.SRC.norumprun>\" where debian/rules runs the stages itself, without dh).",
     },
     Tag {
         name: "missing-rumprun-toolchain-build-depends",
@@ -135,13 +135,13 @@ pub const TAGS: &[Tag] = &[
         name: "rules-without-dh",
         check: "source",
         severity: Severity::Error,
-        explanation: "debian/rules does not run dh, so the rumprun stages (a dh sequence add-on) never run. Convert the rules to dh, or call dh_rumprun_configure, _build, _install and _substvars yourself.",
+        explanation: "debian/rules does not run dh and does not call the rumprun stages itself, so the flavour is never built. Convert the rules to dh, or call dh_rumprun_configure, _build and _test after the native build, _install and _substvars after the native install and before dh_gencontrol, and _clean in clean: dh_rumprun add-flavour appends rules that do so from the standard targets.",
     },
     Tag {
         name: "generated-control-file",
         check: "source",
         severity: Severity::Info,
-        explanation: "debian/control is generated (from debian/control.in or control-in, or it says so); add the flavour to the file it is generated from, or your change is lost when it is regenerated. dh_rumprun add-flavour refuses such files.",
+        explanation: "debian/control is generated (from debian/control.in or control-in, or it says so); add the flavour to the file it is generated from as well, or your change is lost when it is regenerated. dh_rumprun add-flavour edits the template and debian/control together.",
     },
     Tag {
         name: "unsupported-process-call",
