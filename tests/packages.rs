@@ -402,7 +402,10 @@ fn rules_without_dh_run_the_stages_add_flavour_hooks_on() {
                 .arg(dir.join("debian")),
         );
     }
-    run_add_flavour(&dir, &["--library", "libcount-dev", "--architecture", "amd64"]);
+    run_add_flavour(
+        &dir,
+        &["--library", "libcount-dev", "--architecture", "amd64"],
+    );
     run_add_flavour(&dir, &["--program", "count", "--architecture", "amd64"]);
     let rules = fs::read_to_string(dir.join("debian/rules")).expect("debian/rules");
     assert!(

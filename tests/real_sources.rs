@@ -907,14 +907,23 @@ fn unlisted_needs(cases: &[Case]) -> Vec<String> {
         let mut todo: Vec<&String> = case.needs.iter().collect();
         while let Some(n) = todo.pop() {
             if needed.insert(n.clone()) {
-                todo.extend(by_name.get(n.as_str()).map(|c| &c.needs).into_iter().flatten());
+                todo.extend(
+                    by_name
+                        .get(n.as_str())
+                        .map(|c| &c.needs)
+                        .into_iter()
+                        .flatten(),
+                );
             }
         }
         for dev in build_depends_names(&case.dsc()) {
             match libraries.get(&dev) {
-                Some(owner) if *owner != case.name && !needed.contains(owner) => problems.push(
-                    format!("{}/case: Needs must name {owner}: the source build-depends on {dev}", case.name),
-                ),
+                Some(owner) if *owner != case.name && !needed.contains(owner) => {
+                    problems.push(format!(
+                        "{}/case: Needs must name {owner}: the source build-depends on {dev}",
+                        case.name
+                    ))
+                }
                 _ => {}
             }
         }
@@ -1005,7 +1014,11 @@ fn real_debian_sources_build_their_flavours() {
         purge_flavours(&cases);
     }
     let unlisted = unlisted_needs(&cases);
-    assert!(unlisted.is_empty(), "fixtures/real-sources: {}", unlisted.join("; "));
+    assert!(
+        unlisted.is_empty(),
+        "fixtures/real-sources: {}",
+        unlisted.join("; ")
+    );
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Two cases at a time: one configures (a serial script) or packs while
     // the other compiles, so both cores stay busy; each build still gets
@@ -1082,7 +1095,10 @@ fn real_debian_sources_build_their_flavours() {
     assert!(
         p.waiting.is_empty(),
         "never started (their needs never ended): {:?}",
-        p.waiting.iter().map(|&i| &cases[i].name).collect::<Vec<_>>()
+        p.waiting
+            .iter()
+            .map(|&i| &cases[i].name)
+            .collect::<Vec<_>>()
     );
     assert!(
         p.failed.is_empty(),

@@ -203,7 +203,12 @@ pub fn dev_dependencies(depends: &str) -> Vec<String> {
 /// Appends `relations` to the Build-Depends field starting on `line` of
 /// `control`, whose field lines are found in `resolved` (the same text line
 /// for line, as its generator reads it: [`template::for_vendor`]).
-fn append_build_depends(control: &str, resolved: &str, line: usize, relations: &[String]) -> String {
+fn append_build_depends(
+    control: &str,
+    resolved: &str,
+    line: usize,
+    relations: &[String],
+) -> String {
     let lines: Vec<&str> = control.split_inclusive('\n').collect();
     let resolved_lines: Vec<&str> = resolved.split_inclusive('\n').collect();
     let range = field_lines(&resolved_lines, line);

@@ -129,7 +129,10 @@ fn read_sources(root: &Path) -> Vec<(String, String)> {
             .collect()
     });
     found.sort_by_key(|(i, _, _)| *i);
-    found.into_iter().map(|(_, path, text)| (path, text)).collect()
+    found
+        .into_iter()
+        .map(|(_, path, text)| (path, text))
+        .collect()
 }
 
 /// The flavour stanzas of `control`, each with its kind.
