@@ -123,9 +123,25 @@ fn golden_cases() {
 /// rules' recipe (a header line, then `sed` keeps the `:debian:` lines
 /// without their prefix and drops other vendors' lines): after
 /// add-flavour, as before it, that recipe gives the `debian/control`
-/// add-flavour wrote, line for line.
+/// add-flavour wrote, line for line. For Ubuntu, whose stanza ends the
+/// template, the flavour's stanza is a stanza of its own too.
 #[test]
 fn qemu_control_in_still_generates_its_control() {
+    let ubuntu = Command::new("sed")
+        .args(["-e", "s/^:ubuntu://", "-e", "/^:[a-z]*:/D"])
+        .arg(fixture_dir(
+            "add-flavour/qemu-control-in-vendor-lines/out/debian/control-in",
+        ))
+        .output()
+        .expect("sed");
+    let ubuntu = String::from_utf8_lossy(&ubuntu.stdout);
+    let at = ubuntu
+        .find("\nPackage: qemu-rumprun\n")
+        .expect("the flavour's stanza");
+    assert!(
+        ubuntu[..=at].ends_with("\n\n") && ubuntu[..at].contains("Package: qemu-system-x86-xen"),
+        "for Ubuntu, the flavour's stanza does not follow an empty line"
+    );
     let case = fixture_dir("add-flavour/qemu-control-in-vendor-lines");
     for side in ["in", "out"] {
         let debian = case.join(side).join("debian");

@@ -14,9 +14,12 @@
 //! build-dependency whose flavour is installed (`libfoo-dev` →
 //! `libfoo-rumprun-dev`; an installed `-dev` that ships no library, a
 //! transitional or meta package, stands for the `-dev` packages it depends
-//! on): the flavour build links against it. What is there already is left
-//! alone, so a second run changes nothing. [`plan`] is pure; [`installed`]
-//! asks dpkg and the CLI writes.
+//! on): the flavour build links against it. A control template
+//! (`debian/control.in`, `debian/control-in`) gets the same appends, so that
+//! `debian/control` stays what it generates; a `debian/rules` without dh
+//! gets rules that run the stages from its standard targets. What is there
+//! already is left alone, so a second run changes nothing. [`plan`] is
+//! pure; [`installed`] asks dpkg and the CLI writes.
 
 mod classic_rules;
 pub mod installed;
@@ -352,17 +355,29 @@ fn edit_control(
     let add_stanza = control.package(name).is_none();
     if add_stanza {
         let trimmed = new.trim_end_matches(['\n', '\r']).len();
-        // A template that ends with another vendor's lines after an empty
-        // line generates that empty line last: the stanza follows it.
+        // A template that ends with other vendors' lines after an empty
+        // line generates that empty line last for this vendor: the stanza
+        // follows it, and each other vendor gets an empty line of its own
+        // (`:ubuntu:`) before it.
         let resolved_lines: Vec<&str> = resolved.trim_end_matches(['\n', '\r']).lines().collect();
-        let others = resolved_lines
+        let others: Vec<&str> = resolved_lines
             .iter()
             .rev()
-            .take_while(|l| template::is_other_vendors(l))
-            .count();
-        let separator = match resolved_lines.len().checked_sub(others + 1) {
-            Some(i) if others > 0 && resolved_lines[i].trim().is_empty() => "\n",
-            _ => "\n\n",
+            .map_while(|l| template::other_vendor(l))
+            .collect();
+        let separator = match resolved_lines.len().checked_sub(others.len() + 1) {
+            Some(i) if !others.is_empty() && resolved_lines[i].trim().is_empty() => {
+                let mut vendors: Vec<&str> = Vec::new();
+                for v in others.iter().rev() {
+                    if !vendors.contains(v) {
+                        vendors.push(v);
+                    }
+                }
+                std::iter::once("\n".to_string())
+                    .chain(vendors.iter().map(|v| format!(":{v}:\n")))
+                    .collect()
+            }
+            _ => "\n\n".to_string(),
         };
         new = format!("{}{separator}{stanza}", &new[..trimmed]);
     }

@@ -21,10 +21,12 @@ pub(super) fn for_vendor(text: &str, vendor: &str) -> String {
 /// What [`for_vendor`] puts before another vendor's line: a comment mark.
 const OTHER_VENDORS: &str = "#";
 
-/// Whether a line of [`for_vendor`]'s text is another vendor's.
-pub(super) fn is_other_vendors(line: &str) -> bool {
+/// The vendor of a line of [`for_vendor`]'s text that is another
+/// vendor's, as the template writes it.
+pub(super) fn other_vendor(line: &str) -> Option<&str> {
     line.strip_prefix(OTHER_VENDORS)
-        .is_some_and(|l| vendor_prefix(l).is_some())
+        .and_then(vendor_prefix)
+        .map(|(vendor, _)| vendor)
 }
 
 /// The vendor and the rest of a line that starts with `:VENDOR:`.
