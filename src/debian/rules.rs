@@ -130,10 +130,9 @@ pub fn build_system_options(words: &[&str]) -> Vec<String> {
     out
 }
 
-/// Whether a rules file runs dh (a recipe line [`runs_dh`]), read with
-/// makefile-lossless.
-pub fn rules_run_dh(text: &str) -> bool {
-    let (makefile, _errors) = makefile_lossless::Makefile::from_str_relaxed(text);
+/// Whether a rules file, as makefile-lossless read it, runs dh (a recipe
+/// line [`runs_dh`]).
+pub fn rules_run_dh(makefile: &makefile_lossless::Makefile) -> bool {
     makefile.rules().any(|r| {
         r.recipe_nodes().any(|recipe| {
             let text = recipe.text();
@@ -143,12 +142,12 @@ pub fn rules_run_dh(text: &str) -> bool {
     })
 }
 
-/// The `dh_rumprun_*` stages the recipes of a rules file call by name
-/// (a rules file without dh runs them itself), read with makefile-lossless.
-pub fn dh_rumprun_stages_called(text: &str) -> std::collections::BTreeSet<String> {
-    // GNU make accepts some lines makefile-lossless calls errors: what
-    // parsed is read.
-    let (makefile, _errors) = makefile_lossless::Makefile::from_str_relaxed(text);
+/// The `dh_rumprun_*` stages the recipes of a rules file, as
+/// makefile-lossless read it, call by name (a rules file without dh runs
+/// them itself).
+pub fn dh_rumprun_stages_called(
+    makefile: &makefile_lossless::Makefile,
+) -> std::collections::BTreeSet<String> {
     makefile
         .rules()
         .flat_map(|r| r.recipe_nodes().collect::<Vec<_>>())

@@ -17,10 +17,10 @@ const STAMP: &str = "debian/rumprun-flavour-stamp";
 /// calls the stages already. Refused when it lacks a standard target to
 /// hang them on (a CDBS rules file, say).
 pub(super) fn hooks(text: &str, profile: &str) -> Result<Option<String>, Refusal> {
-    if !dh_rumprun_stages_called(text).is_empty() {
+    let (makefile, _errors) = Makefile::from_str_relaxed(text);
+    if !dh_rumprun_stages_called(&makefile).is_empty() {
         return Ok(None);
     }
-    let (makefile, _errors) = Makefile::from_str_relaxed(text);
     let targets: BTreeSet<String> = makefile
         .rules()
         .flat_map(|r| r.targets().collect::<Vec<_>>())

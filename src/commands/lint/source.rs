@@ -4,7 +4,7 @@
 
 use super::Finding;
 use crate::debian::control::{Control, Package, says_generated, template};
-use crate::debian::rules::{dh_rumprun_stages_called, is_shared_switch, rules_run_dh, runs_dh};
+use crate::debian::rules::{dh_rumprun_stages_called, is_shared_switch, rules_run_dh};
 use crate::flavour::{FlavourKind, flavour_kind, triplet};
 use crate::location::InputError;
 use debian_control::lossless::relations::Relations;
@@ -215,9 +215,21 @@ pub fn check(tree: &Tree) -> Result<Vec<Finding>, InputError> {
             ));
         }
     }
-    check_build_depends(control, &source, &profile, tree.rules.as_deref(), &mut out);
-    if let Some(rules) = &tree.rules {
-        check_rules(rules, &source, &flavours[0].0.name, &mut out);
+    // GNU make accepts some lines makefile-lossless calls errors (an extra
+    // parenthesis in an ifeq, as gcc-defaults has): lint what parsed.
+    let makefile = tree
+        .rules
+        .as_deref()
+        .map(|r| Makefile::from_str_relaxed(r).0);
+    check_build_depends(
+        control,
+        &source,
+        &profile,
+        tree.rules.as_deref().zip(makefile.as_ref()),
+        &mut out,
+    );
+    if let Some(makefile) = &makefile {
+        check_rules(makefile, &source, &flavours[0].0.name, &mut out);
     }
     check_sources(&tree.sources, &source, &mut out);
     check_bake_files(&tree.bake_files, &mut out);
@@ -252,19 +264,20 @@ fn check_bake_files(files: &[(String, String)], out: &mut Vec<Finding>) {
     }
 }
 
-/// The add-on and toolchain build-dependencies, and their profile.
+/// The add-on and toolchain build-dependencies, and their profile (`rules`:
+/// debian/rules' text and what makefile-lossless read of it).
 fn check_build_depends(
     control: &Control,
     source: &str,
     profile: &str,
-    rules: Option<&str>,
+    rules: Option<(&str, &Makefile)>,
     out: &mut Vec<Finding>,
 ) {
     let mut addon = None;
     let mut toolchain = None;
     // A rules file without dh runs the stages itself: dh-rumprun, which
     // ships them, is the add-on's build-dependency there.
-    let without_dh = rules.is_some_and(|r| !rules_run_dh(r));
+    let without_dh = rules.is_some_and(|(_, makefile)| !rules_run_dh(makefile));
     for field in ["Build-Depends", "Build-Depends-Arch", "Build-Depends-Indep"] {
         let Some(f) = control.source.field(field) else {
             continue;
@@ -290,7 +303,7 @@ fn check_build_depends(
         }
     }
     let with_rumprun =
-        rules.is_some_and(|r| r.contains("--with rumprun") || r.contains("--with=rumprun"));
+        rules.is_some_and(|(r, _)| r.contains("--with rumprun") || r.contains("--with=rumprun"));
     let line = control
         .source
         .field("Build-Depends")
@@ -314,11 +327,7 @@ fn check_build_depends(
 
 /// What reaches the flavour's build from debian/rules: the recipes of the
 /// dh_rumprun_* overrides and hooks, and RUMPRUN_CFLAGS/RUMPRUN_LDFLAGS.
-fn check_rules(rules: &str, source: &str, flavour: &str, out: &mut Vec<Finding>) {
-    // GNU make accepts some lines makefile-lossless calls errors (an extra
-    // parenthesis in an ifeq, as gcc-defaults has): lint what parsed.
-    let (makefile, _errors) = Makefile::from_str_relaxed(rules);
-    let mut uses_dh = false;
+fn check_rules(makefile: &Makefile, source: &str, flavour: &str, out: &mut Vec<Finding>) {
     let mut flavour_words: Vec<(String, usize)> = Vec::new();
     for rule in makefile.rules() {
         let targets: Vec<String> = rule.targets().collect();
@@ -326,9 +335,6 @@ fn check_rules(rules: &str, source: &str, flavour: &str, out: &mut Vec<Finding>)
         for recipe in rule.recipe_nodes() {
             let text = recipe.text();
             let words: Vec<&str> = text.split_whitespace().collect();
-            if runs_dh(&words) {
-                uses_dh = true;
-            }
             if for_flavour || words.iter().any(|w| w.starts_with("dh_rumprun_")) {
                 for w in words.iter().filter(|w| **w != "\\") {
                     flavour_words.push((w.to_string(), recipe.line() + 1));
@@ -345,10 +351,10 @@ fn check_rules(rules: &str, source: &str, flavour: &str, out: &mut Vec<Finding>)
             }
         }
     }
-    if !uses_dh {
+    if !rules_run_dh(makefile) {
         // It may run the stages itself (add-flavour hooks them on its
         // targets); without these four there is no flavour.
-        let called = dh_rumprun_stages_called(rules);
+        let called = dh_rumprun_stages_called(makefile);
         let missing: Vec<&str> = [
             "dh_rumprun_configure",
             "dh_rumprun_build",
