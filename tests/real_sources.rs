@@ -900,30 +900,16 @@ fn library_cases(cases: &[Case]) -> BTreeMap<String, String> {
 /// that case (directly or through others). The cases that break this.
 fn unlisted_needs(cases: &[Case]) -> Vec<String> {
     let libraries = library_cases(cases);
-    let by_name: BTreeMap<&str, &Case> = cases.iter().map(|c| (c.name.as_str(), c)).collect();
     let mut problems = Vec::new();
     for case in cases {
-        let mut needed = BTreeSet::new();
-        let mut todo: Vec<&String> = case.needs.iter().collect();
-        while let Some(n) = todo.pop() {
-            if needed.insert(n.clone()) {
-                todo.extend(
-                    by_name
-                        .get(n.as_str())
-                        .map(|c| &c.needs)
-                        .into_iter()
-                        .flatten(),
-                );
-            }
-        }
+        let needed = all_needs(cases, case);
         for dev in build_depends_names(&case.dsc()) {
             match libraries.get(&dev) {
-                Some(owner) if *owner != case.name && !needed.contains(owner) => {
-                    problems.push(format!(
+                Some(owner) if *owner != case.name && !needed.contains(owner.as_str()) => problems
+                    .push(format!(
                         "{}/case: Needs must name {owner}: the source build-depends on {dev}",
                         case.name
-                    ))
-                }
+                    )),
                 _ => {}
             }
         }
@@ -946,25 +932,32 @@ struct Progress {
 /// case many others wait for starts first, so that a chain's end (libogg,
 /// flac, libsndfile, then lame and twolame) does not run alone at the end.
 fn dependents(cases: &[Case]) -> Vec<usize> {
-    let index: BTreeMap<&str, usize> = cases
+    cases
         .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i))
-        .collect();
-    let mut count = vec![0; cases.len()];
-    for case in cases {
-        let mut seen = BTreeSet::new();
-        let mut todo: Vec<&String> = case.needs.iter().collect();
-        while let Some(n) = todo.pop() {
-            if let Some(&i) = index.get(n.as_str()) {
-                if seen.insert(i) {
-                    count[i] += 1;
-                    todo.extend(&cases[i].needs);
-                }
-            }
+        .map(|c| {
+            cases
+                .iter()
+                .filter(|other| all_needs(cases, other).contains(c.name.as_str()))
+                .count()
+        })
+        .collect()
+}
+
+/// The names of the cases `case` needs, directly or through others (a
+/// name no case has is kept: the need is taken to be installed).
+fn all_needs<'a>(cases: &'a [Case], case: &'a Case) -> BTreeSet<&'a str> {
+    let mut needed = BTreeSet::new();
+    let mut todo: Vec<&str> = case.needs.iter().map(String::as_str).collect();
+    while let Some(n) = todo.pop() {
+        if needed.insert(n) {
+            let need = cases.iter().find(|c| c.name == n);
+            todo.extend(
+                need.into_iter()
+                    .flat_map(|c| c.needs.iter().map(String::as_str)),
+            );
         }
     }
-    count
+    needed
 }
 
 /// Takes the waiting case whose needs have all passed (a need outside
