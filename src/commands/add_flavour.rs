@@ -406,6 +406,12 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
         add_bake_file(req, inputs, &name, &mut out);
         return Ok(out);
     };
+    if let Some(block) = classic_rules::build_hooks(&inputs.rules, &profile) {
+        rules_text = format!("{}\n\n{block}", rules_text.trim_end_matches('\n'));
+        out.notes.push(format!(
+            "{RULES}: runs dh, but builds through targets of its own, not dh's build sequence: appended rules that run the flavour's configure, build and test from them"
+        ));
+    }
     if let Some(bs) = dh_line
         .split_whitespace()
         .find_map(|w| w.strip_prefix("--buildsystem="))

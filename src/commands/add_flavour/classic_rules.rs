@@ -1,16 +1,106 @@
-//! A `debian/rules` that runs the debhelper commands itself, without `dh`
-//! (zlib, libffi): the add-on's sequence never runs there, so add-flavour
-//! appends rules that run the flavour's stages from the standard targets,
-//! each after its native counterpart. Only prerequisites are added to the
-//! existing targets; their recipes stay as they are.
+//! A `debian/rules` where the add-on's sequences do not run the stages:
+//! one that runs the debhelper commands itself, without `dh` (zlib,
+//! libffi), and one that runs dh for its install and binary targets but
+//! builds through targets of its own (qemu). add-flavour appends rules that
+//! run the stages dh does not from the standard targets, each after its
+//! native counterpart. Only prerequisites are added to the existing
+//! targets; their recipes stay as they are.
 
 use super::{RULES, Refusal};
-use crate::debian::rules::dh_rumprun_stages_called;
+use crate::debian::rules::{dh_rumprun_stages_called, runs_dh};
 use makefile_lossless::Makefile;
 use std::collections::BTreeSet;
 
 /// The stamp file of the flavour's configure, build and test.
 const STAMP: &str = "debian/rumprun-flavour-stamp";
+
+/// The targets of a rules file's rules.
+fn targets(makefile: &Makefile) -> BTreeSet<String> {
+    makefile
+        .rules()
+        .flat_map(|r| r.targets().collect::<Vec<_>>())
+        .collect()
+}
+
+/// The rules that run the flavour's configure, build and test from the
+/// build targets `builds`, once, after their native prerequisites.
+fn build_rules(builds: &[&str]) -> String {
+    format!(
+        "{builds}: {STAMP}\n\
+         {STAMP}:\n\
+         \tdh_rumprun_configure -a\n\
+         \tdh_rumprun_build -a\n\
+         \tdh_rumprun_test -a\n\
+         \ttouch $@\n",
+        builds = builds.join(" ")
+    )
+}
+
+/// The rules that run the flavour's clean from `clean`.
+const CLEAN_RULES: &str = "clean: rumprun-flavour-clean\n\
+     rumprun-flavour-clean:\n\
+     \tdh_rumprun_clean -a\n\
+     \trm -f debian/rumprun-flavour-stamp\n";
+
+/// Whether `debian/rules build-arch` reaches dh's build sequence, where
+/// the add-on runs the flavour's configure, build and test: a recipe runs
+/// dh on `build-arch` or `build`, or on `%` while no rule of those two
+/// targets has a recipe of its own (make takes the pattern's recipe for a
+/// target whose explicit rules have none).
+fn dh_runs_the_build(makefile: &Makefile) -> bool {
+    let mut dh_targets = BTreeSet::new();
+    let mut own_recipe = BTreeSet::new();
+    for rule in makefile.rules() {
+        let recipes: Vec<String> = rule.recipe_nodes().map(|n| n.text()).collect();
+        let runs = recipes
+            .iter()
+            .any(|text| runs_dh(&text.split_whitespace().collect::<Vec<_>>()));
+        for target in rule.targets() {
+            if runs {
+                dh_targets.insert(target);
+            } else if !recipes.is_empty() {
+                own_recipe.insert(target);
+            }
+        }
+    }
+    let builds = ["build-arch", "build"];
+    builds.iter().any(|t| dh_targets.contains(*t))
+        || (dh_targets.contains("%") && !builds.iter().any(|t| own_recipe.contains(*t)))
+}
+
+/// The text to append to a rules file that runs dh but not dh's build
+/// sequence (qemu's builds through `build-arch: build-qemu ...`), so that
+/// the flavour's configure, build and test run from its build targets
+/// outside the `profile` build profile; dh runs the flavour's install and
+/// substvars in its install and binary sequences as usual. `None` when dh
+/// runs the build, or the file calls the stages already.
+pub(super) fn build_hooks(text: &str, profile: &str) -> Option<String> {
+    let (makefile, _errors) = Makefile::from_str_relaxed(text);
+    if dh_runs_the_build(&makefile) || !dh_rumprun_stages_called(&makefile).is_empty() {
+        return None;
+    }
+    let all = targets(&makefile);
+    let builds: Vec<&str> = ["build-arch", "build"]
+        .into_iter()
+        .filter(|t| all.contains(*t))
+        .collect();
+    if builds.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "# The rumprun flavour's build (dh_rumprun add-flavour). This file builds\n\
+         # through targets of its own rather than dh's build sequence, so the\n\
+         # flavour's configure, build and test run from them, after the native\n\
+         # build, and not at all under the {profile} build profile; dh runs the\n\
+         # flavour's install and substvars in its own sequences.\n\
+         ifeq (,$(filter {profile},$(DEB_BUILD_PROFILES)))\n\
+         {build}\
+         {CLEAN_RULES}\
+         .PHONY: rumprun-flavour-clean\n\
+         endif\n",
+        build = build_rules(&builds),
+    ))
+}
 
 /// The text to append to a rules file without dh, so that the flavour's
 /// stages run outside the `profile` build profile: `None` when the file
@@ -21,10 +111,7 @@ pub(super) fn hooks(text: &str, profile: &str) -> Result<Option<String>, Refusal
     if !dh_rumprun_stages_called(&makefile).is_empty() {
         return Ok(None);
     }
-    let targets: BTreeSet<String> = makefile
-        .rules()
-        .flat_map(|r| r.targets().collect::<Vec<_>>())
-        .collect();
+    let targets = targets(&makefile);
     let has = |t: &str| targets.contains(t);
     let builds: Vec<&str> = ["build-arch", "build"]
         .into_iter()
@@ -47,23 +134,15 @@ pub(super) fn hooks(text: &str, profile: &str) -> Result<Option<String>, Refusal
          # (dh_rumprun_substvars before dh_gencontrol), and not at all under the\n\
          # {profile} build profile.\n\
          ifeq (,$(filter {profile},$(DEB_BUILD_PROFILES)))\n\
-         {builds}: {STAMP}\n\
-         {STAMP}:\n\
-         \tdh_rumprun_configure -a\n\
-         \tdh_rumprun_build -a\n\
-         \tdh_rumprun_test -a\n\
-         \ttouch $@\n\
+         {build}\
          {binary}: rumprun-flavour-install\n\
          rumprun-flavour-install: {STAMP}\n\
          \tdh_rumprun_install -a\n\
          \tdh_rumprun_substvars -a\n\
-         clean: rumprun-flavour-clean\n\
-         rumprun-flavour-clean:\n\
-         \tdh_rumprun_clean -a\n\
-         \trm -f {STAMP}\n\
+         {CLEAN_RULES}\
          .PHONY: rumprun-flavour-install rumprun-flavour-clean\n\
          endif\n",
-        builds = builds.join(" "),
+        build = build_rules(&builds),
     )))
 }
 
@@ -103,5 +182,51 @@ mod tests {
 
         let cdbs = "include /usr/share/cdbs/1/rules/debhelper.mk\n";
         assert!(hooks(cdbs, "p").unwrap_err().0.contains("nowhere to run"));
+    }
+
+    #[test]
+    fn build_targets_of_its_own_get_the_flavours_build() {
+        // qemu's: dh for the install and binary targets only (a static
+        // pattern rule), the build through targets of its own.
+        let qemu_like = indoc! {"
+            build-arch: build-qemu
+            build-qemu:
+            	$(MAKE) -C b/qemu
+            build: build-arch build-indep
+            binary-arch binary-indep binary \\
+            install-arch install-indep install \\
+            : %:
+            	dh $@
+            clean:
+            	dh_clean
+        "};
+        let block = build_hooks(qemu_like, "pkg.qemu.norumprun").expect("a block");
+        assert!(
+            block.contains("\nbuild-arch build: debian/rumprun-flavour-stamp\n"),
+            "{block}"
+        );
+        assert!(block.contains("\tdh_rumprun_configure -a\n"));
+        assert!(block.contains("\nclean: rumprun-flavour-clean\n"));
+        assert!(
+            !block.contains("dh_rumprun_install"),
+            "dh's install sequence runs it: {block}"
+        );
+        let both = format!("{qemu_like}\n{block}");
+        assert_eq!(
+            build_hooks(&both, "pkg.qemu.norumprun"),
+            None,
+            "a second run adds nothing"
+        );
+
+        for dh_builds in [
+            "%:\n\tdh $@\n",
+            // Explicit build targets without a recipe take the pattern's.
+            "build-arch: build-stamp\nbuild-stamp:\n\ttouch $@\n%:\n\tdh $@\n",
+            "build build-arch:\n\tdh $@ --with foo\nbinary:\n\tdh $@\n",
+        ] {
+            assert_eq!(build_hooks(dh_builds, "p"), None, "{dh_builds}");
+        }
+        let own_recipe = "build-arch:\n\t$(MAKE)\n%:\n\tdh $@\n";
+        assert!(build_hooks(own_recipe, "p").is_some());
     }
 }
