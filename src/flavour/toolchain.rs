@@ -90,6 +90,16 @@ pub fn cmake_toolchain_file(sysroot: &Path, triplet: &str) -> Option<PathBuf> {
     file.is_file().then_some(file)
 }
 
+/// The Meson cross file a rumprun sysroot carries, if it has one: what the
+/// toolchain knows of its target that a cross build cannot find out by
+/// running a program, as `[properties]` (GLib's `gl_cv_func_frexp_works`,
+/// say). The flavour's configure gives it to Meson before its own cross
+/// file, whose settings win where both have one.
+pub fn meson_cross_file(sysroot: &Path, triplet: &str) -> Option<PathBuf> {
+    let file = sysroot.join(format!("share/{triplet}-meson.ini"));
+    file.is_file().then_some(file)
+}
+
 /// Runs `gcc` to learn its sysroot and the system it presents.
 pub fn probe(gcc: &Path) -> Result<Probe, InputError> {
     let run = |args: &[&str]| -> Result<String, InputError> {

@@ -149,7 +149,7 @@ fn configure_args(
     ctx: &Context,
     layout: &Layout,
     toolchain_file: &Path,
-    cross_file: &Path,
+    cross_files: &[PathBuf],
 ) -> Vec<String> {
     let prefix = flavour_prefix(ctx.triplet).display().to_string();
     let mut args: Vec<String> = Vec::new();
@@ -180,7 +180,9 @@ fn configure_args(
             args.push("-DCMAKE_INSTALL_INCLUDEDIR=include".into());
         }
         "meson" => {
-            args.push(format!("--cross-file={}", cross_file.display()));
+            for file in cross_files {
+                args.push(format!("--cross-file={}", file.display()));
+            }
             args.push("--default-library=static".into());
             args.push("--wrap-mode=nodownload".into());
             args.push(format!("--prefix={prefix}"));
@@ -306,7 +308,17 @@ pub fn plan(ctx: &Context, inputs: &Inputs) -> Result<Plan, InputError> {
         contents: layout.to_file(),
         executable: false,
     });
-    let args = configure_args(ctx, &layout, &abs(&toolchain_file), &abs(&cross_file));
+    // The toolchain's own cross file first: Meson takes the later file's
+    // value where both set one.
+    let cross_files: Vec<PathBuf> = inputs
+        .probe
+        .sysroot
+        .as_deref()
+        .and_then(|s| crate::flavour::toolchain::meson_cross_file(s, ctx.triplet))
+        .into_iter()
+        .chain([abs(&cross_file)])
+        .collect();
+    let args = configure_args(ctx, &layout, &abs(&toolchain_file), &cross_files);
     steps.push(Step::Run(ctx.dh_auto(
         "dh_auto_configure",
         &layout,
@@ -418,6 +430,38 @@ mod tests {
             !configure.contains("CC="),
             "Meson reads CC for the build machine: {configure}"
         );
+    }
+
+    #[test]
+    fn meson_takes_the_toolchains_cross_file_before_the_flavours() {
+        let sysroot =
+            std::env::temp_dir().join(format!("dh-rumprun-meson-sysroot-{}", std::process::id()));
+        let share = sysroot.join("share");
+        std::fs::create_dir_all(&share).expect("share");
+        let own = share.join("x86_64-rumprun-netbsd-meson.ini");
+        std::fs::write(&own, "[properties]\ngl_cv_func_frexp_works = true\n").expect("write");
+        let ctx = test_context(Stage::Configure, &[], &[]);
+        let mut with_file = inputs("meson+ninja", Some("obj-x86_64-linux-gnu"));
+        with_file.probe.sysroot = Some(sysroot.clone());
+        let configure = lines(&plan(&ctx, &with_file).expect("plan"))
+            .pop()
+            .expect("configure");
+        assert!(
+            configure.ends_with(&format!(
+                "-- --cross-file={} --cross-file=/build/hello/debian/.debhelper/rumprun/meson-cross.ini --default-library=static --wrap-mode=nodownload --prefix=/usr/x86_64-rumprun-netbsd --libdir=lib --includedir=include",
+                own.display()
+            )),
+            "{configure}"
+        );
+        std::fs::remove_file(&own).expect("remove");
+        let configure = lines(&plan(&ctx, &with_file).expect("plan"))
+            .pop()
+            .expect("configure");
+        assert!(
+            configure.ends_with("-- --cross-file=/build/hello/debian/.debhelper/rumprun/meson-cross.ini --default-library=static --wrap-mode=nodownload --prefix=/usr/x86_64-rumprun-netbsd --libdir=lib --includedir=include"),
+            "a sysroot without one adds none: {configure}"
+        );
+        std::fs::remove_dir_all(&sysroot).expect("clean up");
     }
 
     #[test]
