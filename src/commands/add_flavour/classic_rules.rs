@@ -68,6 +68,25 @@ fn dh_runs_the_build(makefile: &Makefile) -> bool {
         || (dh_targets.contains("%") && !builds.iter().any(|t| own_recipe.contains(*t)))
 }
 
+/// Whether a recipe of a target other than dh's overrides and hooks
+/// (`override_*`, `execute_before_*`, `execute_after_*`) calls a stage:
+/// the rules file runs the stages from its own targets already.
+fn stages_run_from_own_targets(makefile: &Makefile) -> bool {
+    makefile.rules().any(|rule| {
+        let dh_hook = rule.targets().all(|t| {
+            ["override_", "execute_before_", "execute_after_"]
+                .iter()
+                .any(|p| t.starts_with(p))
+        });
+        !dh_hook
+            && rule.recipe_nodes().any(|n| {
+                n.text()
+                    .split_whitespace()
+                    .any(|w| w.starts_with("dh_rumprun_"))
+            })
+    })
+}
+
 /// The text to append to a rules file that runs dh but not dh's build
 /// sequence (qemu's builds through `build-arch: build-qemu ...`), so that
 /// the flavour's configure, build and test run from its build targets
@@ -76,7 +95,7 @@ fn dh_runs_the_build(makefile: &Makefile) -> bool {
 /// runs the build, or the file calls the stages already.
 pub(super) fn build_hooks(text: &str, profile: &str) -> Option<String> {
     let (makefile, _errors) = Makefile::from_str_relaxed(text);
-    if dh_runs_the_build(&makefile) || !dh_rumprun_stages_called(&makefile).is_empty() {
+    if dh_runs_the_build(&makefile) || stages_run_from_own_targets(&makefile) {
         return None;
     }
     let all = targets(&makefile);
@@ -216,6 +235,13 @@ mod tests {
             build_hooks(&both, "pkg.qemu.norumprun"),
             None,
             "a second run adds nothing"
+        );
+        let with_override = format!(
+            "{qemu_like}override_dh_rumprun_configure:\n\tdh_rumprun_configure -- --static\n"
+        );
+        assert!(
+            build_hooks(&with_override, "p").is_some(),
+            "an override is no hook: dh runs it only from its own sequence"
         );
 
         for dh_builds in [
