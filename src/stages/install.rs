@@ -434,6 +434,8 @@ mod tests {
             "lib/libgreet.so.1",
             "lib/pkgconfig/greet.pc",
             "include/greet/greet.h",
+            "lib/greet-1.0/include/greetconfig.h",
+            "lib/greet-1.0/greet.conf",
             "bin/greet-config",
             "share/man/man3/greet.3",
             "usr/lib/libstray.a",
@@ -446,6 +448,7 @@ mod tests {
             files,
             [
                 "usr/x86_64-rumprun-netbsd/include/greet/greet.h",
+                "usr/x86_64-rumprun-netbsd/lib/greet-1.0/include/greetconfig.h",
                 "usr/x86_64-rumprun-netbsd/lib/libgreet.a",
                 "usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc"
             ]
@@ -470,7 +473,7 @@ mod tests {
             .collect();
         assert_eq!(
             l[1],
-            "cd debian/.debhelper/rumprun/stage && cp -a --parents -t /build/hello/debian/libgreet-rumprun-dev usr/x86_64-rumprun-netbsd/include/greet/greet.h usr/x86_64-rumprun-netbsd/lib/libgreet.a usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc"
+            "cd debian/.debhelper/rumprun/stage && cp -a --parents -t /build/hello/debian/libgreet-rumprun-dev usr/x86_64-rumprun-netbsd/include/greet/greet.h usr/x86_64-rumprun-netbsd/lib/greet-1.0/include/greetconfig.h usr/x86_64-rumprun-netbsd/lib/libgreet.a usr/x86_64-rumprun-netbsd/lib/pkgconfig/greet.pc"
         );
         // No prefix line, as CMake's configure_file writes them: fine.
         inputs.pc_files.insert(

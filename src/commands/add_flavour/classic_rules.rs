@@ -23,16 +23,27 @@ fn targets(makefile: &Makefile) -> BTreeSet<String> {
 }
 
 /// The rules that run the flavour's configure, build and test from the
-/// build targets `builds`, once, after their native prerequisites.
-fn build_rules(builds: &[&str]) -> String {
+/// build targets `builds`, once, after their native prerequisites. A stage
+/// with an `override_dh_rumprun_*` target among `targets` runs through it,
+/// as dh would run it (`debian/rules override_dh_rumprun_configure`).
+fn build_rules(builds: &[&str], targets: &BTreeSet<String>) -> String {
+    let run = |stage: &str| {
+        let override_target = format!("override_{stage}");
+        if targets.contains(&override_target) {
+            format!("\t$(MAKE) -f debian/rules {override_target}\n")
+        } else {
+            format!("\t{stage} -a\n")
+        }
+    };
     format!(
         "{builds}: {STAMP}\n\
          {STAMP}:\n\
-         \tdh_rumprun_configure -a\n\
-         \tdh_rumprun_build -a\n\
-         \tdh_rumprun_test -a\n\
+         {configure}{build}{test}\
          \ttouch $@\n",
-        builds = builds.join(" ")
+        builds = builds.join(" "),
+        configure = run("dh_rumprun_configure"),
+        build = run("dh_rumprun_build"),
+        test = run("dh_rumprun_test"),
     )
 }
 
@@ -117,7 +128,7 @@ pub(super) fn build_hooks(text: &str, profile: &str) -> Option<String> {
          {CLEAN_RULES}\
          .PHONY: rumprun-flavour-clean\n\
          endif\n",
-        build = build_rules(&builds),
+        build = build_rules(&builds, &all),
     ))
 }
 
@@ -161,7 +172,7 @@ pub(super) fn hooks(text: &str, profile: &str) -> Result<Option<String>, Refusal
          {CLEAN_RULES}\
          .PHONY: rumprun-flavour-install rumprun-flavour-clean\n\
          endif\n",
-        build = build_rules(&builds),
+        build = build_rules(&builds, &targets),
     )))
 }
 
@@ -239,9 +250,10 @@ mod tests {
         let with_override = format!(
             "{qemu_like}override_dh_rumprun_configure:\n\tdh_rumprun_configure -- --static\n"
         );
+        let block = build_hooks(&with_override, "p").expect("an override is no hook");
         assert!(
-            build_hooks(&with_override, "p").is_some(),
-            "an override is no hook: dh runs it only from its own sequence"
+            block.contains("\t$(MAKE) -f debian/rules override_dh_rumprun_configure\n\tdh_rumprun_build -a\n"),
+            "the override runs the configure, as dh would run it: {block}"
         );
 
         for dh_builds in [

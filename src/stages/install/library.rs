@@ -27,7 +27,10 @@ pub fn library_overrides(triplet: &str, files: &[PathBuf]) -> String {
 
 /// Which files of the staged install a library flavour ships: under
 /// `usr/TRIPLET/`, the static archives of `lib/`, everything under
-/// `include/`, and the pkg-config files; never shared objects, libtool
+/// `include/` and under an `include` directory of `lib/` (the
+/// architecture's own headers some libraries install there, GLib's
+/// `lib/glib-2.0/include/glibconfig.h`, which their `.pc` file's `Cflags`
+/// name), and the pkg-config files; never shared objects, libtool
 /// archives, programs or documentation.
 pub fn library_files(triplet: &str, staged: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
     let root = Path::new("usr").join(triplet);
@@ -43,6 +46,8 @@ pub fn library_files(triplet: &str, staged: &BTreeSet<PathBuf>) -> Vec<PathBuf> 
                 .unwrap_or_default();
             let dir = rel.parent().unwrap_or(Path::new(""));
             rel.starts_with("include")
+                || (rel.starts_with("lib")
+                    && dir.components().any(|c| c.as_os_str() == "include"))
                 || (dir == Path::new("lib") && name.ends_with(".a"))
                 || ((dir == Path::new("lib/pkgconfig") || dir == Path::new("share/pkgconfig"))
                     && name.ends_with(".pc"))
