@@ -252,7 +252,9 @@ mod tests {
         );
         let block = build_hooks(&with_override, "p").expect("an override is no hook");
         assert!(
-            block.contains("\t$(MAKE) -f debian/rules override_dh_rumprun_configure\n\tdh_rumprun_build -a\n"),
+            block.contains(
+                "\t$(MAKE) -f debian/rules override_dh_rumprun_configure\n\tdh_rumprun_build -a\n"
+            ),
             "the override runs the configure, as dh would run it: {block}"
         );
 

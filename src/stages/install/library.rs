@@ -46,8 +46,7 @@ pub fn library_files(triplet: &str, staged: &BTreeSet<PathBuf>) -> Vec<PathBuf> 
                 .unwrap_or_default();
             let dir = rel.parent().unwrap_or(Path::new(""));
             rel.starts_with("include")
-                || (rel.starts_with("lib")
-                    && dir.components().any(|c| c.as_os_str() == "include"))
+                || (rel.starts_with("lib") && dir.components().any(|c| c.as_os_str() == "include"))
                 || (dir == Path::new("lib") && name.ends_with(".a"))
                 || ((dir == Path::new("lib/pkgconfig") || dir == Path::new("share/pkgconfig"))
                     && name.ends_with(".pc"))
