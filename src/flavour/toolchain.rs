@@ -84,10 +84,15 @@ pub fn system_from_predefines(predefines: &str) -> Option<&'static str> {
     }
 }
 
+/// The file `share/NAME` of a rumprun sysroot, if it has one.
+fn share_file(sysroot: &Path, name: &str) -> Option<PathBuf> {
+    let file = sysroot.join("share").join(name);
+    file.is_file().then_some(file)
+}
+
 /// The CMake toolchain file a rumprun sysroot carries, if it has one.
 pub fn cmake_toolchain_file(sysroot: &Path, triplet: &str) -> Option<PathBuf> {
-    let file = sysroot.join(format!("share/{triplet}-toolchain.cmake"));
-    file.is_file().then_some(file)
+    share_file(sysroot, &format!("{triplet}-toolchain.cmake"))
 }
 
 /// The Meson cross file a rumprun sysroot carries, if it has one: what the
@@ -96,8 +101,7 @@ pub fn cmake_toolchain_file(sysroot: &Path, triplet: &str) -> Option<PathBuf> {
 /// say). The flavour's configure gives it to Meson before its own cross
 /// file, whose settings win where both have one.
 pub fn meson_cross_file(sysroot: &Path, triplet: &str) -> Option<PathBuf> {
-    let file = sysroot.join(format!("share/{triplet}-meson.ini"));
-    file.is_file().then_some(file)
+    share_file(sysroot, &format!("{triplet}-meson.ini"))
 }
 
 /// Runs `gcc` to learn its sysroot and the system it presents.

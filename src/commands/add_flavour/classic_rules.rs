@@ -48,10 +48,14 @@ fn build_rules(builds: &[&str], targets: &BTreeSet<String>) -> String {
 }
 
 /// The rules that run the flavour's clean from `clean`.
-const CLEAN_RULES: &str = "clean: rumprun-flavour-clean\n\
-     rumprun-flavour-clean:\n\
-     \tdh_rumprun_clean -a\n\
-     \trm -f debian/rumprun-flavour-stamp\n";
+fn clean_rules() -> String {
+    format!(
+        "clean: rumprun-flavour-clean\n\
+         rumprun-flavour-clean:\n\
+         \tdh_rumprun_clean -a\n\
+         \trm -f {STAMP}\n"
+    )
+}
 
 /// Whether `debian/rules build-arch` reaches dh's build sequence, where
 /// the add-on runs the flavour's configure, build and test: a recipe runs
@@ -125,10 +129,11 @@ pub(super) fn build_hooks(text: &str, profile: &str) -> Option<String> {
          # flavour's install and substvars in its own sequences.\n\
          ifeq (,$(filter {profile},$(DEB_BUILD_PROFILES)))\n\
          {build}\
-         {CLEAN_RULES}\
+         {clean}\
          .PHONY: rumprun-flavour-clean\n\
          endif\n",
         build = build_rules(&builds, &all),
+        clean = clean_rules(),
     ))
 }
 
@@ -169,10 +174,11 @@ pub(super) fn hooks(text: &str, profile: &str) -> Result<Option<String>, Refusal
          rumprun-flavour-install: {STAMP}\n\
          \tdh_rumprun_install -a\n\
          \tdh_rumprun_substvars -a\n\
-         {CLEAN_RULES}\
+         {clean}\
          .PHONY: rumprun-flavour-install rumprun-flavour-clean\n\
          endif\n",
         build = build_rules(&builds, &targets),
+        clean = clean_rules(),
     )))
 }
 
