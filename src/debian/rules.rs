@@ -130,26 +130,41 @@ pub fn build_system_options(words: &[&str]) -> Vec<String> {
     out
 }
 
-/// Whether a rules file, as makefile-lossless read it, runs dh (a recipe
-/// line [`runs_dh`]).
-pub fn rules_run_dh(makefile: &makefile_lossless::Makefile) -> bool {
-    makefile.rules().any(|r| {
-        r.recipe_nodes().any(|recipe| {
-            let text = recipe.text();
-            let words: Vec<&str> = text.split_whitespace().collect();
-            runs_dh(&words)
-        })
+/// Whether a rule's recipe runs dh (a recipe line [`runs_dh`]).
+pub fn rule_runs_dh(rule: &makefile_lossless::Rule) -> bool {
+    rule.recipe_nodes().any(|recipe| {
+        let text = recipe.text();
+        let words: Vec<&str> = text.split_whitespace().collect();
+        runs_dh(&words)
     })
 }
 
-/// The `dh_rumprun_*` stages the recipes of a rules file, as
+/// Whether a rules file, as makefile-lossless read it, runs dh (a rule
+/// [`rule_runs_dh`]).
+pub fn rules_run_dh(makefile: &makefile_lossless::Makefile) -> bool {
+    makefile.rules().any(|r| rule_runs_dh(&r))
+}
+
+/// Whether a rule is one of dh's overrides and hooks: all its targets are
+/// `override_*`, `execute_before_*` or `execute_after_*`.
+pub fn is_dh_hook(rule: &makefile_lossless::Rule) -> bool {
+    rule.targets().all(|t| {
+        ["override_", "execute_before_", "execute_after_"]
+            .iter()
+            .any(|p| t.starts_with(p))
+    })
+}
+
+/// The `dh_rumprun_*` stages that the recipes of a rules file's rules, as
 /// makefile-lossless read it, call by name (a rules file without dh runs
-/// them itself).
+/// them itself), among the rules `which` keeps.
 pub fn dh_rumprun_stages_called(
     makefile: &makefile_lossless::Makefile,
+    which: impl Fn(&makefile_lossless::Rule) -> bool,
 ) -> std::collections::BTreeSet<String> {
     makefile
         .rules()
+        .filter(|r| which(r))
         .flat_map(|r| r.recipe_nodes().collect::<Vec<_>>())
         .flat_map(|recipe| {
             recipe

@@ -7,7 +7,7 @@
 //! targets; their recipes stay as they are.
 
 use super::{RULES, Refusal};
-use crate::debian::rules::{dh_rumprun_stages_called, runs_dh};
+use crate::debian::rules::{dh_rumprun_stages_called, is_dh_hook, rule_runs_dh};
 use makefile_lossless::Makefile;
 use std::collections::BTreeSet;
 
@@ -66,14 +66,12 @@ fn dh_runs_the_build(makefile: &Makefile) -> bool {
     let mut dh_targets = BTreeSet::new();
     let mut own_recipe = BTreeSet::new();
     for rule in makefile.rules() {
-        let recipes: Vec<String> = rule.recipe_nodes().map(|n| n.text()).collect();
-        let runs = recipes
-            .iter()
-            .any(|text| runs_dh(&text.split_whitespace().collect::<Vec<_>>()));
+        let runs = rule_runs_dh(&rule);
+        let has_recipe = rule.recipe_nodes().next().is_some();
         for target in rule.targets() {
             if runs {
                 dh_targets.insert(target);
-            } else if !recipes.is_empty() {
+            } else if has_recipe {
                 own_recipe.insert(target);
             }
         }
@@ -87,19 +85,7 @@ fn dh_runs_the_build(makefile: &Makefile) -> bool {
 /// (`override_*`, `execute_before_*`, `execute_after_*`) calls a stage:
 /// the rules file runs the stages from its own targets already.
 fn stages_run_from_own_targets(makefile: &Makefile) -> bool {
-    makefile.rules().any(|rule| {
-        let dh_hook = rule.targets().all(|t| {
-            ["override_", "execute_before_", "execute_after_"]
-                .iter()
-                .any(|p| t.starts_with(p))
-        });
-        !dh_hook
-            && rule.recipe_nodes().any(|n| {
-                n.text()
-                    .split_whitespace()
-                    .any(|w| w.starts_with("dh_rumprun_"))
-            })
-    })
+    !dh_rumprun_stages_called(makefile, |rule| !is_dh_hook(rule)).is_empty()
 }
 
 /// The text to append to a rules file that runs dh but not dh's build
@@ -143,7 +129,7 @@ pub(super) fn build_hooks(text: &str, profile: &str) -> Option<String> {
 /// hang them on (a CDBS rules file, say).
 pub(super) fn hooks(text: &str, profile: &str) -> Result<Option<String>, Refusal> {
     let (makefile, _errors) = Makefile::from_str_relaxed(text);
-    if !dh_rumprun_stages_called(&makefile).is_empty() {
+    if !dh_rumprun_stages_called(&makefile, |_| true).is_empty() {
         return Ok(None);
     }
     let targets = targets(&makefile);
