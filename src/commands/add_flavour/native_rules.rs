@@ -14,10 +14,15 @@ use makefile_lossless::Makefile;
 pub(super) struct Rules {
     /// The dh command line, when a rule runs `dh $@`.
     pub(super) dh_line: Option<String>,
-    /// `dh_auto_configure` in `override_dh_auto_configure`: its options
-    /// that choose the build system and source directory (long form), the
-    /// arguments after `--`, and its 1-based line.
+    /// The first `dh_auto_configure` in `override_dh_auto_configure` (a
+    /// rules file that configures several builds, as GLib's deb and udeb
+    /// builds, has its main one first): its options that choose the build
+    /// system and source directory (long form), the arguments after `--`,
+    /// and its 1-based line.
     pub(super) configure_args: Option<(Vec<String>, Vec<String>, usize)>,
+    /// The 1-based lines of every `dh_auto_configure` in
+    /// `override_dh_auto_configure`.
+    pub(super) configure_lines: Vec<usize>,
     /// Whether these targets exist.
     pub(super) has_rumprun_configure: bool,
     /// `override_dh_auto_install`'s `dh_auto_install` line: 1-based line
@@ -49,7 +54,10 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, Refusal> {
                     let args = dashes
                         .map(|d| words[i + 2 + d..].iter().map(|w| w.to_string()).collect())
                         .unwrap_or_default();
-                    rules.configure_args = Some((options, args, recipe.line() + 1));
+                    rules.configure_lines.push(recipe.line() + 1);
+                    if rules.configure_args.is_none() {
+                        rules.configure_args = Some((options, args, recipe.line() + 1));
+                    }
                 }
             }
             if targets.iter().any(|t| t == "override_dh_auto_install")
@@ -112,4 +120,31 @@ pub(super) fn carry_configure_args(args: &[String]) -> CarriedArgs {
         i += 1;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_of_several_configures_is_carried() {
+        let rules = read_rules(indoc::indoc! {"
+            %:
+            \tdh $@
+
+            override_dh_auto_configure:
+            \tdh_auto_configure -Smeson -B build/deb -- -Dman=true
+            \tdh_auto_configure -B build/udeb -- -Ddefault_library=shared
+        "})
+        .unwrap();
+        assert_eq!(
+            rules.configure_args,
+            Some((
+                vec!["--buildsystem=meson".to_string()],
+                vec!["-Dman=true".to_string()],
+                5
+            ))
+        );
+        assert_eq!(rules.configure_lines, vec![5, 6]);
+    }
 }
