@@ -461,16 +461,15 @@ pub fn plan(req: &Request, inputs: &Inputs) -> Result<Outcome, Refusal> {
                         _ => "arguments",
                     }
                 ));
-                if let [_, others @ ..] = rules.configure_lines.as_slice() {
-                    if !others.is_empty() {
-                        let others: Vec<String> = others.iter().map(|l| l.to_string()).collect();
-                        out.notes.push(format!(
-                            "{RULES}: override_dh_auto_configure configures {} builds; the flavour's configure takes the first's arguments (line {line}), not those of line{} {}: change override_dh_rumprun_configure if another fits",
-                            others.len() + 1,
-                            if others.len() > 1 { "s" } else { "" },
-                            others.join(", ")
-                        ));
-                    }
+                let others = &rules.other_configure_lines;
+                if !others.is_empty() {
+                    let lines: Vec<String> = others.iter().map(|l| l.to_string()).collect();
+                    out.notes.push(format!(
+                        "{RULES}: override_dh_auto_configure configures {} builds; the flavour's configure takes the first's arguments (line {line}), not those of line{} {}: change override_dh_rumprun_configure if another fits",
+                        others.len() + 1,
+                        if others.len() > 1 { "s" } else { "" },
+                        lines.join(", ")
+                    ));
                 }
             }
         }

@@ -20,9 +20,9 @@ pub(super) struct Rules {
     /// system and source directory (long form), the arguments after `--`,
     /// and its 1-based line.
     pub(super) configure_args: Option<(Vec<String>, Vec<String>, usize)>,
-    /// The 1-based lines of every `dh_auto_configure` in
-    /// `override_dh_auto_configure`.
-    pub(super) configure_lines: Vec<usize>,
+    /// The 1-based lines of the `dh_auto_configure` calls after that first
+    /// one, which the flavour does not take.
+    pub(super) other_configure_lines: Vec<usize>,
     /// Whether these targets exist.
     pub(super) has_rumprun_configure: bool,
     /// `override_dh_auto_install`'s `dh_auto_install` line: 1-based line
@@ -54,9 +54,10 @@ pub(super) fn read_rules(text: &str) -> Result<Rules, Refusal> {
                     let args = dashes
                         .map(|d| words[i + 2 + d..].iter().map(|w| w.to_string()).collect())
                         .unwrap_or_default();
-                    rules.configure_lines.push(recipe.line() + 1);
                     if rules.configure_args.is_none() {
                         rules.configure_args = Some((options, args, recipe.line() + 1));
+                    } else {
+                        rules.other_configure_lines.push(recipe.line() + 1);
                     }
                 }
             }
@@ -145,6 +146,6 @@ mod tests {
                 5
             ))
         );
-        assert_eq!(rules.configure_lines, vec![5, 6]);
+        assert_eq!(rules.other_configure_lines, vec![6]);
     }
 }
